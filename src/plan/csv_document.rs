@@ -1,0 +1,278 @@
+//! A CSV file held byte for byte. Editing one field rewrites only that
+//! field's bytes, so a commit made by planbot shows exactly the cell that
+//! changed: quoting, line endings, BOM, column order and columns planbot
+//! does not know all survive.
+//!
+//! The `csv` crate is the authority on what a file means; this module only
+//! remembers where each record starts and, when editing, finds the field's
+//! raw bytes with a scanner that mirrors the crate's default dialect. Every
+//! edit is re-read by the crate and checked before it is accepted.
+
+use std::ops::Range;
+
+use csv::StringRecord;
+
+const BOM: &str = "\u{feff}";
+
+/// Where a record sits in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordSpan {
+    /// Byte offset of the record's first field.
+    pub start: usize,
+    /// 1-based physical line on which the record starts.
+    pub line: u32,
+}
+
+/// The file's exact text plus the position of each record (header first).
+#[derive(Debug, Clone)]
+pub struct CsvDocument {
+    text: String,
+    spans: Vec<RecordSpan>,
+}
+
+/// A parsed file: the document and the values of each record, in order.
+#[derive(Debug, Clone)]
+pub struct ParsedCsv {
+    pub document: CsvDocument,
+    pub records: Vec<StringRecord>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("line {line}: {message}")]
+    Malformed { line: u32, message: String },
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("record {0} does not exist")]
+    NoSuchRecord(usize),
+    #[error("the edit would change how the file is read (record {record}); refusing it")]
+    WouldCorrupt { record: usize },
+}
+
+impl CsvDocument {
+    /// Reads `text` with the `csv` crate's default dialect, records of any
+    /// length allowed (the schema check comes later and names the problem).
+    pub fn parse(text: String) -> Result<ParsedCsv, CsvError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text.as_bytes());
+        let mut spans = Vec::new();
+        let mut records = Vec::new();
+        let mut record = StringRecord::new();
+        loop {
+            let read = reader.read_record(&mut record).map_err(|err| CsvError::Malformed {
+                line: lines.line_at(reader.position().byte() as usize),
+                message: err.to_string(),
+            })?;
+            if !read {
+                break;
+            }
+            let raw_position = record.position().map_or(0, |p| p.byte() as usize);
+            let start = first_field_offset(&text, raw_position);
+            spans.push(RecordSpan { start, line: lines.line_at(start) });
+            records.push(record.clone());
+        }
+        Ok(ParsedCsv { document: CsvDocument { text, spans }, records })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    pub fn spans(&self) -> &[RecordSpan] {
+        &self.spans
+    }
+
+    /// The document with field `field` of record `record` set to `value`.
+    /// Only that field's bytes change; a record shorter than `field` is
+    /// padded with empty fields. The result is re-read and verified.
+    pub fn with_field(&self, record: usize, field: usize, value: &str) -> Result<ParsedCsv, EditError> {
+        let span = self.spans.get(record).ok_or(EditError::NoSuchRecord(record))?;
+        let old_values = read_one_record(&self.text[span.start..]).ok_or(EditError::WouldCorrupt { record })?;
+        let (fields, record_end) = scan_fields(self.text.as_bytes(), span.start);
+        let (range, replacement) = match fields.get(field) {
+            Some(raw) => (raw.clone(), encode_field(value, self.text[raw.clone()].starts_with('"'))),
+            None => {
+                let padding = ",".repeat(field + 1 - fields.len());
+                (record_end..record_end, format!("{padding}{}", encode_field(value, false)))
+            }
+        };
+        let mut text = String::with_capacity(self.text.len() + replacement.len());
+        text.push_str(&self.text[..range.start]);
+        text.push_str(&replacement);
+        text.push_str(&self.text[range.end..]);
+
+        let parsed = CsvDocument::parse(text).map_err(|_| EditError::WouldCorrupt { record })?;
+        let mut expected: Vec<&str> = old_values.iter().collect();
+        expected.resize(expected.len().max(field + 1), "");
+        expected[field] = value;
+        let verified = parsed.records.len() == self.spans.len()
+            && parsed.records[record].iter().eq(expected.iter().copied());
+        if !verified {
+            return Err(EditError::WouldCorrupt { record });
+        }
+        Ok(parsed)
+    }
+}
+
+/// Slack and humans may type anything; quote when the value needs it or
+/// when the original field was quoted, so the file keeps its style.
+fn encode_field(value: &str, was_quoted: bool) -> String {
+    let needs_quotes = value.contains([',', '"', '\r', '\n']);
+    if was_quoted || needs_quotes {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The csv crate reports a record as starting right after the previous
+/// record's first terminator byte, so skip the rest of that terminator and
+/// any blank lines (and a BOM at the very start).
+fn first_field_offset(text: &str, raw_position: usize) -> usize {
+    let mut offset = raw_position;
+    if offset == 0 && text.starts_with(BOM) {
+        offset = BOM.len();
+    }
+    let bytes = text.as_bytes();
+    while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
+        offset += 1;
+    }
+    offset
+}
+
+fn read_one_record(text: &str) -> Option<StringRecord> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = StringRecord::new();
+    matches!(reader.read_record(&mut record), Ok(true)).then_some(record)
+}
+
+/// Raw byte ranges of the fields of the record starting at `start`, and the
+/// offset where its terminator (or the file) begins. Mirrors csv-core's
+/// default state machine: quotes open a field only at its start, `""`
+/// inside quotes is a quote, text after a closing quote joins the field.
+fn scan_fields(bytes: &[u8], start: usize) -> (Vec<Range<usize>>, usize) {
+    let mut fields = Vec::new();
+    let mut pos = start;
+    loop {
+        let field_start = pos;
+        if bytes.get(pos) == Some(&b'"') {
+            pos = skip_quoted(bytes, pos + 1);
+        }
+        while let Some(&byte) = bytes.get(pos) {
+            if matches!(byte, b',' | b'\r' | b'\n') {
+                break;
+            }
+            pos += 1;
+        }
+        fields.push(field_start..pos);
+        if bytes.get(pos) == Some(&b',') {
+            pos += 1;
+        } else {
+            return (fields, pos);
+        }
+    }
+}
+
+/// From just inside an opening quote to just past its closing quote.
+fn skip_quoted(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(&byte) = bytes.get(pos) {
+        pos += 1;
+        if byte == b'"' {
+            if bytes.get(pos) == Some(&b'"') {
+                pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    pos
+}
+
+/// Physical line numbers for increasing byte offsets (`\r\n`, `\n` and a
+/// lone `\r` each end a line), counted incrementally.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter { bytes, offset: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, target: usize) -> u32 {
+        let target = target.min(self.bytes.len());
+        while self.offset < target {
+            match self.bytes[self.offset] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(self.offset + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+            self.offset += 1;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ParsedCsv {
+        CsvDocument::parse(text.to_owned()).expect("valid csv")
+    }
+
+    fn values(parsed: &ParsedCsv) -> Vec<Vec<String>> {
+        parsed.records.iter().map(|r| r.iter().map(str::to_owned).collect()).collect()
+    }
+
+    #[test]
+    fn editing_a_field_keeps_every_other_byte() {
+        let text = "\u{feff}id,status,notes\r\nA-1,todo,\"x, y\"\r\nA-2,busy,plain\r\n";
+        let edited = parse(text).document.with_field(2, 1, "completed").unwrap();
+        assert_eq!(
+            edited.document.as_str(),
+            "\u{feff}id,status,notes\r\nA-1,todo,\"x, y\"\r\nA-2,completed,plain\r\n"
+        );
+    }
+
+    #[test]
+    fn a_quoted_field_stays_quoted_and_inner_quotes_are_doubled() {
+        let text = "id,notes\nA-1,\"old\"\n";
+        let edited = parse(text).document.with_field(1, 1, "say \"hi\", then\nleave").unwrap();
+        assert_eq!(edited.document.as_str(), "id,notes\nA-1,\"say \"\"hi\"\", then\nleave\"\n");
+        assert_eq!(values(&edited)[1][1], "say \"hi\", then\nleave");
+    }
+
+    #[test]
+    fn a_short_record_is_padded_up_to_the_edited_column() {
+        let edited = parse("a,b,c\nx\ny,z,w\n").document.with_field(1, 2, "new").unwrap();
+        assert_eq!(edited.document.as_str(), "a,b,c\nx,,new\ny,z,w\n");
+    }
+
+    #[test]
+    fn lines_count_physical_lines_across_multiline_records_and_blank_lines() {
+        let parsed = parse("h1,h2\r\n\"multi\r\nline\",x\r\n\r\nnext,y\r\n");
+        let lines: Vec<u32> = parsed.document.spans().iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![1, 2, 5]);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_edited_as_one_field() {
+        let edited = parse("a,b\n\"ab\"cd,e\n").document.with_field(1, 1, "f").unwrap();
+        assert_eq!(edited.document.as_str(), "a,b\n\"ab\"cd,f\n");
+    }
+}

@@ -1,0 +1,191 @@
+//! One task row of the plan, its typed fields parsed once at load.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use csv::StringRecord;
+
+use super::schema::{Column, Columns};
+use super::{Priority, Status, TaskId, UnknownStatus};
+
+/// A cell that may be empty, well-formed, or kept as written for lint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<T> {
+    Empty,
+    Valid(T),
+    Invalid(String),
+}
+
+impl<T: Copy> Cell<T> {
+    pub fn valid(&self) -> Option<T> {
+        match self {
+            Cell::Valid(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    fn parse_with(raw: &str, parse: impl FnOnce(&str) -> Option<T>) -> Cell<T> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Cell::Empty;
+        }
+        parse(raw).map_or_else(|| Cell::Invalid(raw.to_owned()), Cell::Valid)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: TaskId,
+    /// Physical line of the record in the CSV file.
+    pub line: u32,
+    /// Index of the record in the file (the header is record 0).
+    pub record: usize,
+    pub status: Result<Status, UnknownStatus>,
+    pub priority: Priority,
+    pub dependencies: Vec<TaskId>,
+    /// Dependency tokens that are not task ids at all.
+    pub malformed_dependencies: Vec<String>,
+    pub estimated_hours: Cell<f64>,
+    pub completion_date: Cell<NaiveDate>,
+    fields: StringRecord,
+    columns: Arc<Columns>,
+}
+
+impl Task {
+    pub(super) fn from_record(
+        id: TaskId,
+        record: usize,
+        line: u32,
+        fields: StringRecord,
+        columns: Arc<Columns>,
+    ) -> Task {
+        let field = |column: Column| fields.get(columns.index(column)).unwrap_or("");
+        let (dependencies, malformed_dependencies) = parse_dependencies(field(Column::Dependencies));
+        Task {
+            id,
+            line,
+            record,
+            status: field(Column::Status).parse(),
+            priority: Priority::parse(field(Column::Priority)),
+            dependencies,
+            malformed_dependencies,
+            estimated_hours: Cell::parse_with(field(Column::EstimatedHours), parse_hours),
+            completion_date: Cell::parse_with(field(Column::CompletionDate), parse_iso_date),
+            fields,
+            columns,
+        }
+    }
+
+    /// The raw text of a schema column, as written in the file.
+    pub fn get(&self, column: Column) -> &str {
+        self.fields.get(self.columns.index(column)).unwrap_or("").trim()
+    }
+
+    pub fn title(&self) -> &str {
+        self.get(Column::Task)
+    }
+
+    pub fn owner(&self) -> &str {
+        self.get(Column::Owner)
+    }
+
+    pub fn phase(&self) -> &str {
+        self.get(Column::Phase)
+    }
+
+    pub fn notes(&self) -> &str {
+        self.get(Column::Notes)
+    }
+
+    pub fn verification(&self) -> &str {
+        self.get(Column::Verification)
+    }
+
+    pub fn artifacts(&self) -> &str {
+        self.get(Column::Artifacts)
+    }
+
+    /// The status if it is readable; unreadable statuses are lint errors.
+    pub fn status(&self) -> Option<Status> {
+        self.status.as_ref().ok().copied()
+    }
+
+    /// How the status reads to a person: canonical, or as written if unknown.
+    pub fn status_label(&self) -> String {
+        match &self.status {
+            Ok(status) => status.canonical().to_owned(),
+            Err(unknown) => format!("{} (unrecognised)", unknown.0),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.status().is_some_and(Status::is_done)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status().is_none_or(Status::is_open)
+    }
+
+    pub fn owned_by(&self, owner: &str) -> bool {
+        self.owner().eq_ignore_ascii_case(owner.trim())
+    }
+}
+
+/// Dependencies are written `A-1, B-2`, `A-1;B-2` or `A-1 | B-2`.
+fn parse_dependencies(raw: &str) -> (Vec<TaskId>, Vec<String>) {
+    let mut ids = Vec::new();
+    let mut malformed = Vec::new();
+    for token in raw.split(|c: char| matches!(c, ',' | ';' | '|') || c.is_whitespace()) {
+        if token.is_empty() {
+            continue;
+        }
+        match token.parse::<TaskId>() {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) => malformed.push(token.to_owned()),
+        }
+    }
+    (ids, malformed)
+}
+
+fn parse_hours(raw: &str) -> Option<f64> {
+    raw.parse::<f64>().ok().filter(|hours| hours.is_finite() && *hours >= 0.0)
+}
+
+/// The schema requires ISO 8601 calendar dates, `YYYY-MM-DD`.
+pub fn parse_iso_date(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    shaped.then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_accept_the_separators_people_use() {
+        let (ids, malformed) = parse_dependencies("ORG-006, AUTH-004;AIGW-9 | x y");
+        let ids: Vec<&str> = ids.iter().map(TaskId::as_str).collect();
+        assert_eq!(ids, ["ORG-006", "AUTH-004", "AIGW-9", "X", "Y"]);
+        assert!(malformed.is_empty());
+        let (_, malformed) = parse_dependencies("AUTH-001, ?");
+        assert_eq!(malformed, ["?"]);
+    }
+
+    #[test]
+    fn only_iso_calendar_dates_are_dates() {
+        assert!(parse_iso_date("2025-09-27").is_some());
+        for bad in ["27/09/2025", "2025-9-27", "2025-02-30", "yesterday"] {
+            assert!(parse_iso_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn estimates_must_be_non_negative_numbers() {
+        assert_eq!(Cell::parse_with("2.5", parse_hours), Cell::Valid(2.5));
+        assert_eq!(Cell::parse_with("", parse_hours), Cell::Empty);
+        assert_eq!(Cell::parse_with("6h", parse_hours), Cell::Invalid("6h".into()));
+        assert_eq!(Cell::parse_with("-1", parse_hours), Cell::Invalid("-1".into()));
+    }
+}
