@@ -97,12 +97,15 @@ impl CsvDocument {
     pub fn with_field(&self, record: usize, field: usize, value: &str) -> Result<ParsedCsv, EditError> {
         let span = self.spans.get(record).ok_or(EditError::NoSuchRecord(record))?;
         let old_values = read_one_record(&self.text[span.start..]).ok_or(EditError::WouldCorrupt { record })?;
-        let (fields, record_end) = scan_fields(self.text.as_bytes(), span.start);
-        let (range, replacement) = match fields.get(field) {
+        let scanned = scan_fields(self.text.as_bytes(), span.start);
+        let (range, replacement) = match scanned.fields.get(field) {
             Some(raw) => (raw.clone(), encode_field(value, self.text[raw.clone()].starts_with('"'))),
             None => {
-                let padding = ",".repeat(field + 1 - fields.len());
-                (record_end..record_end, format!("{padding}{}", encode_field(value, false)))
+                // A quote left open at the end of the file must be closed
+                // before new fields can follow it.
+                let close = if scanned.unclosed_quote { "\"" } else { "" };
+                let padding = ",".repeat(field + 1 - scanned.fields.len());
+                (scanned.end..scanned.end, format!("{close}{padding}{}", encode_field(value, false)))
             }
         };
         let mut text = String::with_capacity(self.text.len() + replacement.len());
@@ -158,17 +161,26 @@ fn read_one_record(text: &str) -> Option<StringRecord> {
     matches!(reader.read_record(&mut record), Ok(true)).then_some(record)
 }
 
-/// Raw byte ranges of the fields of the record starting at `start`, and the
-/// offset where its terminator (or the file) begins. Mirrors csv-core's
-/// default state machine: quotes open a field only at its start, `""`
-/// inside quotes is a quote, text after a closing quote joins the field.
-fn scan_fields(bytes: &[u8], start: usize) -> (Vec<Range<usize>>, usize) {
+/// The raw layout of one record.
+struct ScannedRecord {
+    fields: Vec<Range<usize>>,
+    /// Where the record's terminator (or the file) begins.
+    end: usize,
+    /// The last field opened a quote that the file never closes.
+    unclosed_quote: bool,
+}
+
+/// Mirrors csv-core's default state machine: quotes open a field only at
+/// its start, `""` inside quotes is a quote, text after a closing quote
+/// joins the field.
+fn scan_fields(bytes: &[u8], start: usize) -> ScannedRecord {
     let mut fields = Vec::new();
     let mut pos = start;
     loop {
         let field_start = pos;
+        let mut unclosed_quote = false;
         if bytes.get(pos) == Some(&b'"') {
-            pos = skip_quoted(bytes, pos + 1);
+            (pos, unclosed_quote) = skip_quoted(bytes, pos + 1);
         }
         while let Some(&byte) = bytes.get(pos) {
             if matches!(byte, b',' | b'\r' | b'\n') {
@@ -180,24 +192,25 @@ fn scan_fields(bytes: &[u8], start: usize) -> (Vec<Range<usize>>, usize) {
         if bytes.get(pos) == Some(&b',') {
             pos += 1;
         } else {
-            return (fields, pos);
+            return ScannedRecord { fields, end: pos, unclosed_quote };
         }
     }
 }
 
-/// From just inside an opening quote to just past its closing quote.
-fn skip_quoted(bytes: &[u8], mut pos: usize) -> usize {
+/// From just inside an opening quote to just past its closing quote; true
+/// when the file ends first.
+fn skip_quoted(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     while let Some(&byte) = bytes.get(pos) {
         pos += 1;
         if byte == b'"' {
             if bytes.get(pos) == Some(&b'"') {
                 pos += 1;
             } else {
-                break;
+                return (pos, false);
             }
         }
     }
-    pos
+    (pos, true)
 }
 
 /// Physical line numbers for increasing byte offsets (`\r\n`, `\n` and a

@@ -1,0 +1,71 @@
+//! `/plan` commands: the grammar, and the answers built from the plan in
+//! memory (plus the people store for `iam` and `mine`).
+
+mod card;
+mod grammar;
+mod help;
+mod lists;
+mod overview;
+mod people;
+mod reply;
+mod text;
+
+use chrono::NaiveDate;
+
+pub use grammar::{Command, Request, parse};
+pub use reply::{Block, MAX_LIST_ITEMS, Reply, Span, Text, Visibility};
+pub use text::render_text;
+
+use crate::plan::Plan;
+use crate::slack::SlackUserId;
+use crate::store::{Store, StoreError};
+
+/// What an answer is computed from.
+pub struct Context<'a> {
+    pub plan: &'a Plan,
+    pub today: NaiveDate,
+    /// How to name the CSV in lint messages and task cards.
+    pub plan_path: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Answers a request; only `iam` and `mine` touch the store.
+pub async fn respond(
+    request: &Request,
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: Option<&SlackUserId>,
+) -> Result<Reply, CommandError> {
+    let reply = match &request.command {
+        Command::IAm(names) => people::iam(ctx, store, caller, names).await?,
+        Command::Mine => people::mine(ctx, store, caller).await?,
+        Command::Help => help::help(None),
+        Command::Overview => overview::overview(ctx),
+        Command::Status(id) => card::task_card(ctx, id),
+        Command::Blockers => overview::blockers(ctx),
+        Command::Milestones => overview::milestones(ctx),
+        Command::Next(owner) => lists::next(ctx, owner.as_deref()),
+        Command::Owner(name) => lists::owner(ctx, name),
+        Command::Deps(id) => card::dependencies(ctx, id),
+        Command::Search(words) => lists::search(ctx, words),
+        Command::Lint => lists::lint(ctx),
+        Command::Unknown { typed, hint } => help::help(Some((typed, *hint))),
+    };
+    Ok(reply.with_visibility(request.visibility))
+}
+
+/// One task as a list line: status, id, title, owner, status word.
+pub(crate) fn task_line(plan: &Plan, position: usize) -> Text {
+    let task = &plan.tasks()[position];
+    let owner = if task.owner().is_empty() { String::new() } else { format!(" · {}", task.owner()) };
+    Text::default()
+        .and_status(task.status())
+        .and_plain(" ")
+        .and_bold(task.id.to_string())
+        .and_plain(format!(" {}{owner} · {}", task.title(), task.status_label()))
+}

@@ -1,0 +1,98 @@
+//! planbot's own state (who holds which owner role, the command log) in
+//! SQLite (the embedded default) or PostgreSQL (production, shared by
+//! several instances). One trait, one implementation per engine, each with
+//! its own migrations folder embedded in the binary.
+
+mod command_log;
+mod postgres;
+mod shared;
+mod sqlite;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use command_log::{CommandLog, spawn_command_log};
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use crate::slack::SlackUserId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:// (got a URL starting {scheme:?})")]
+    UnsupportedUrl { scheme: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value is not valid: {0}")]
+    Corrupt(String),
+}
+
+/// One answered `/plan` command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandRecord {
+    pub at: DateTime<Utc>,
+    pub user: Option<SlackUserId>,
+    pub channel: Option<String>,
+    pub verb: String,
+    pub task_id: Option<String>,
+    pub latency: Duration,
+    pub outcome: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn engine(&self) -> Engine;
+
+    /// Applies the embedded migrations that have not run yet.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Proves the database answers (for `/api/health`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The owner roles a person claimed, in the order they gave them.
+    async fn roles_of(&self, user: &SlackUserId) -> Result<Vec<String>, StoreError>;
+
+    /// Replaces a person's owner roles.
+    async fn set_roles(&self, user: &SlackUserId, roles: &[String], now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Everyone who claimed a role (case-insensitive), by user id.
+    async fn people_with_role(&self, role: &str) -> Result<Vec<SlackUserId>, StoreError>;
+
+    async fn record_commands(&self, records: &[CommandRecord]) -> Result<(), StoreError>;
+
+    /// The newest commands first.
+    async fn recent_commands(&self, limit: u32) -> Result<Vec<CommandRecord>, StoreError>;
+}
+
+/// Opens the database `url` names. Migrations are not run here: `serve`
+/// and `migrate` run them, so a release phase can own that step.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
+    } else {
+        let scheme = url.split(':').next().unwrap_or_default().chars().take(16).collect();
+        Err(StoreError::UnsupportedUrl { scheme })
+    }
+}
