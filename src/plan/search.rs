@@ -22,7 +22,10 @@ impl Plan {
             .filter(|(distance, _)| *distance <= 1 + typed_upper.len().max(3) / 3)
             .collect();
         scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        scored.dedup_by(|a, b| a.1 == b.1);
+        // The same prefix and number is unambiguous: show only that.
+        if scored.first().is_some_and(|(distance, _)| *distance == 0) {
+            scored.retain(|(distance, _)| *distance == 0);
+        }
         scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, id)| id).collect()
     }
 
@@ -96,7 +99,7 @@ mod tests {
     fn a_loosely_typed_id_finds_the_real_one_first() {
         let plan = plan();
         let suggestions: Vec<&str> = plan.suggest_ids("devops-35").into_iter().map(TaskId::as_str).collect();
-        assert_eq!(suggestions.first(), Some(&"DEVOPS-035"));
+        assert_eq!(suggestions, ["DEVOPS-035"]);
         let typo: Vec<&str> = plan.suggest_ids("AUTH-05").into_iter().map(TaskId::as_str).collect();
         assert_eq!(typo, ["AUTH-005"]);
         assert!(plan.suggest_ids("ZZZZZZZZ-999").is_empty());

@@ -1,5 +1,10 @@
 //! The Slack side of the wire: request signatures, payloads, Block Kit.
 
+pub mod blocks;
 mod ids;
+mod signature;
+mod slash_command;
 
 pub use ids::{InvalidSlackUserId, SlackUserId};
+pub use signature::{EmptySigningSecret, SignatureError, SigningSecret};
+pub use slash_command::{SlashCommand, SlashCommandError};

@@ -1,0 +1,213 @@
+//! `planbot bench`: the numbers in docs/BENCHMARKS.md, reproducible with
+//! one command. Timings are medians of repeated runs on generated plans.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener as StdListener, TcpStream};
+use std::process::{Command as Process, ExitCode, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use clap::Args;
+use tower::ServiceExt;
+
+use super::CliError;
+use crate::clock::{Clock, SystemClock};
+use crate::http::{AppState, router};
+use crate::plan::{Plan, REQUIRED_COLUMNS};
+use crate::slack::SigningSecret;
+use crate::source::{InMemory, LivePlan, PlanFiles};
+use crate::store::{self, spawn_command_log};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Plan sizes to generate, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    tasks: Vec<usize>,
+    /// Timed repetitions of each load measurement.
+    #[arg(long, default_value_t = 7)]
+    runs: usize,
+    /// Signed /plan requests sent through the router per plan size.
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Skip the resident-memory measurement (it starts `planbot serve`).
+    #[arg(long)]
+    no_memory: bool,
+}
+
+pub async fn bench(args: BenchArgs) -> Result<ExitCode, CliError> {
+    println!("| measurement | plan | result | goal |");
+    println!("|---|---|---|---|");
+    for &size in &args.tasks {
+        let csv = generate_plan(size);
+        bench_load(&csv, size, args.runs);
+        bench_requests(csv, size, args.requests).await?;
+    }
+    if !args.no_memory {
+        let rss = measure_idle_rss()?;
+        println!("| resident memory, idle `serve` | example (27 tasks) | {:.1} MB | ≤ 20 MB |", rss as f64 / 1024.0);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A deterministic plan of `size` tasks with a realistic mix of statuses,
+/// dependencies on earlier tasks and quoted notes.
+pub fn generate_plan(size: usize) -> String {
+    let statuses = ["todo", "busy", "in-progress", "done", "completed", "blocked", "deferred"];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut csv = format!("{}\n", REQUIRED_COLUMNS.join(","));
+    for index in 1..=size {
+        let deps: Vec<String> = (0..next() % 3)
+            .filter_map(|_| (index > 1).then(|| format!("GEN-{:06}", 1 + next() as usize % (index - 1))))
+            .collect();
+        let status = statuses[next() as usize % statuses.len()];
+        let priority = ["high", "medium", "low"][next() as usize % 3];
+        let date = if matches!(status, "done" | "completed") { "2025-10-01" } else { "" };
+        csv.push_str(&format!(
+            "GEN-{index:06},phase {},Generated task {index},owner{},{status},{priority},\"{}\",{},{date},docs/x.md,\"checks, pass\",\"2025-10-20 ops: note {index}, with \"\"quotes\"\"\",\n",
+            index % 7,
+            next() % 12,
+            deps.join(", "),
+            1 + next() % 16,
+        ));
+    }
+    csv
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn bench_load(csv: &str, size: usize, runs: usize) {
+    let bare = median((0..runs).map(|_| time(|| bare_csv_pass(csv))).collect());
+    let ours = median(
+        (0..runs)
+            .map(|_| {
+                let text = csv.to_owned();
+                time(|| Plan::parse(text, None).map(|plan| plan.tasks().len()).unwrap_or(0))
+            })
+            .collect(),
+    );
+    let ratio = ours.as_secs_f64() / bare.as_secs_f64();
+    println!("| bare `csv::ByteRecord` pass | {size} tasks | {:.1} ms | baseline |", ms(bare));
+    println!("| load + index (`Plan::parse`) | {size} tasks | {:.1} ms ({ratio:.2}× bare) | ≤ 2× |", ms(ours));
+}
+
+fn bare_csv_pass(csv: &str) -> usize {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut fields = 0;
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        fields += record.len();
+    }
+    fields
+}
+
+fn time<T>(work: impl FnOnce() -> T) -> Duration {
+    let started = Instant::now();
+    std::hint::black_box(work());
+    started.elapsed()
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(), CliError> {
+    let secret = SigningSecret::new("bench-signing-secret").map_err(|e| CliError::Usage(e.to_string()))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let source = Arc::new(InMemory::new(format!("generated:{size}"), PlanFiles { csv, markdown: None }));
+    let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
+    let store = store::connect("sqlite::memory:").await?;
+    store.migrate().await?;
+    let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
+    let app = router(Arc::new(AppState { plan, store, signing_secret: secret.clone(), command_log, clock }));
+
+    let mut latencies = Vec::with_capacity(requests);
+    let started = Instant::now();
+    for index in 0..requests {
+        let body = format!(
+            "team_id=T1&channel_id=C1&user_id=U0BENCH&command=%2Fplan&text=status+GEN-{:06}&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=1.2",
+            1 + (index * 7919) % size
+        );
+        let timestamp = chrono::Utc::now().timestamp().to_string();
+        let request = Request::post("/slack/commands")
+            .header("x-slack-request-timestamp", &timestamp)
+            .header("x-slack-signature", secret.sign(&timestamp, body.as_bytes()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        let sent = Instant::now();
+        let response = app.clone().oneshot(request).await.map_err(|e| CliError::Usage(e.to_string()))?;
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| CliError::Usage(e.to_string()))?;
+        latencies.push(sent.elapsed());
+        std::hint::black_box(body);
+    }
+    let total = started.elapsed();
+    latencies.sort();
+    let p50 = latencies[latencies.len() / 2];
+    let p99 = latencies[latencies.len() * 99 / 100];
+    println!(
+        "| signed `/plan status ID` via router | {size} tasks | {:.0} req/s · p50 {:.3} ms · p99 {:.3} ms | p99 ≤ 2 ms |",
+        requests as f64 / total.as_secs_f64(),
+        ms(p50),
+        ms(p99)
+    );
+    Ok(())
+}
+
+/// Starts this binary's `serve` on a free port with the example plan,
+/// waits until it answers, and reads its resident set size (Linux).
+fn measure_idle_rss() -> Result<u64, CliError> {
+    let io = |context: &str| {
+        let context = context.to_owned();
+        move |source| CliError::Io { context: context.clone(), source }
+    };
+    let port = StdListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(io("finding a free port"))?.port();
+    let dir = std::env::temp_dir().join(format!("planbot-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(io("creating a temporary folder"))?;
+    let exe = std::env::current_exe().map_err(io("locating the planbot binary"))?;
+    let mut child = Process::new(exe)
+        .arg("serve")
+        .env("PORT", port.to_string())
+        .env("SLACK_SIGNING_SECRET", "bench")
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("bench.db").display()))
+        .env_remove("PLAN_SOURCE")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(io("starting planbot serve"))?;
+    let ready = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        alive(port)
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .ok()
+        .and_then(|status| status.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").trim().to_owned())))
+        .and_then(|kb| kb.parse::<u64>().ok());
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    match (ready, rss) {
+        (true, Some(kb)) => Ok(kb),
+        (false, _) => Err(CliError::Usage("planbot serve did not come up within 10 s".into())),
+        (true, None) => Err(CliError::Usage("could not read VmRSS from /proc (Linux only)".into())),
+    }
+}
+
+fn alive(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let request = format!("GET /alive HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let mut response = String::new();
+    stream.write_all(request.as_bytes()).is_ok() && stream.read_to_string(&mut response).is_ok() && response.starts_with("HTTP/1.1 200")
+}

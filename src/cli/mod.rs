@@ -1,0 +1,110 @@
+//! The `planbot` binary's commands.
+
+mod ask;
+mod bench;
+mod check;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError, Needs, PlanSourceConfig};
+use crate::source::{BuiltinExample, LoadError, LocalFolder, PlanSource};
+use crate::store::{self, Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(name = "planbot", version, about = "Runs the autorisen project plan from Slack")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum CliCommand {
+    /// Serve the Slack endpoints on 0.0.0.0:$PORT (needs SLACK_SIGNING_SECRET).
+    Serve,
+    /// Answer a /plan question here, printing what Slack would show.
+    Ask(ask::AskArgs),
+    /// Lint the plan; exits 1 when it has errors.
+    Check {
+        /// A plan folder or CSV file (default: PLAN_SOURCE).
+        path: Option<PathBuf>,
+    },
+    /// Apply database migrations (Heroku's release phase runs this).
+    Migrate,
+    /// Measure load, request and memory performance.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Parses the command line, runs the command, and turns failures into a
+/// message and an exit code (never a panic or a backtrace).
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let result = match cli.command {
+        CliCommand::Serve => serve::serve().await,
+        CliCommand::Ask(args) => ask::ask(args).await,
+        CliCommand::Check { path } => check::check(path).await,
+        CliCommand::Migrate => migrate().await,
+        CliCommand::Bench(args) => bench::bench(args).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(err @ CliError::Config(_)) => {
+            eprint!("{err}");
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("planbot: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("planbot=info,tower_http=warn,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub(crate) fn plan_source(config: &PlanSourceConfig) -> Arc<dyn PlanSource> {
+    match config {
+        PlanSourceConfig::Builtin => Arc::new(BuiltinExample),
+        PlanSourceConfig::Local { root, csv, markdown } => Arc::new(LocalFolder::new(root, csv, markdown)),
+    }
+}
+
+pub(crate) async fn open_store(url: &str) -> Result<Arc<dyn Store>, CliError> {
+    let store = store::connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn migrate() -> Result<ExitCode, CliError> {
+    let config = Config::from_env(Needs::Offline)?;
+    let store = open_store(&config.database_url).await?;
+    println!("database migrations applied ({})", store.engine().name());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,76 @@
+//! `planbot serve`: the Slack endpoints.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use super::{CliError, open_store, plan_source};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, Needs};
+use crate::http::{AppState, router};
+use crate::source::{LivePlan, spawn_reloader};
+use crate::store::spawn_command_log;
+
+/// How long queued command-log records get to reach the database on exit.
+const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub async fn serve() -> Result<ExitCode, CliError> {
+    let config = Config::from_env(Needs::SlackServer)?;
+    let Some(signing_secret) = config.signing_secret.clone() else {
+        return Err(CliError::Usage("SLACK_SIGNING_SECRET is required".into()));
+    };
+    let store = open_store(&config.database_url).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let live = Arc::new(LivePlan::load(plan_source(&config.plan_source), Arc::clone(&clock)).await?);
+    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh);
+    let (command_log, log_writer) = spawn_command_log(Arc::clone(&store));
+    let tasks = live.current().plan.tasks().len();
+    let plan_source = live.source().describe();
+    let state = Arc::new(AppState { plan: live, store: Arc::clone(&store), signing_secret, command_log, clock });
+
+    let address = ("0.0.0.0", config.port);
+    let listener = TcpListener::bind(address)
+        .await
+        .map_err(|source| CliError::Io { context: format!("cannot listen on 0.0.0.0:{}", config.port), source })?;
+    tracing::info!(port = config.port, plan_source, tasks, database = store.engine().name(), "planbot is listening");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
+
+    reloader.abort();
+    // The router (and with it every command-log sender) is gone now, so
+    // the writer drains its queue and ends.
+    if tokio::time::timeout(LOG_FLUSH_TIMEOUT, log_writer).await.is_err() {
+        tracing::warn!("command log did not flush in time");
+    }
+    tracing::info!("planbot stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Heroku sends SIGTERM and waits 30 s; Ctrl-C does the same locally.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

@@ -1,0 +1,163 @@
+//! Configuration, read from the environment once at start and checked
+//! whole: every problem is reported at once, with the variable to set.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::slack::SigningSecret;
+use crate::source::{BuiltinExample, DEFAULT_CSV_PATH, DEFAULT_MD_PATH};
+
+pub const DEFAULT_PORT: u16 = 3000;
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://planbot.db";
+const DEFAULT_REFRESH_SECS: u64 = 2;
+
+/// Where the plan is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanSourceConfig {
+    /// The example plan compiled into the binary.
+    Builtin,
+    /// A folder holding the plan files at the given relative paths.
+    Local { root: PathBuf, csv: PathBuf, markdown: PathBuf },
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub port: u16,
+    pub database_url: String,
+    pub plan_source: PlanSourceConfig,
+    pub plan_refresh: Duration,
+    /// Present for `serve`; the offline commands need no Slack secrets.
+    pub signing_secret: Option<SigningSecret>,
+}
+
+/// What a command needs beyond the common settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// `serve`: the Slack signing secret too.
+    SlackServer,
+    /// `ask`, `check`, `migrate`, `bench`: nothing secret.
+    Offline,
+}
+
+/// One setting that is missing or malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError(pub Vec<Problem>);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "planbot cannot start; fix these settings (environment variables):")?;
+        for problem in &self.0 {
+            writeln!(f, "  {}: {}", problem.variable, problem.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    pub fn from_env(needs: Needs) -> Result<Config, ConfigError> {
+        Config::from_lookup(needs, |name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(needs: Needs, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut problems = Vec::new();
+        let mut problem = |variable: &'static str, message: String| problems.push(Problem { variable, message });
+
+        let port = match get("PORT").map(|raw| raw.parse::<u16>()) {
+            None => DEFAULT_PORT,
+            Some(Ok(port)) if port > 0 => port,
+            Some(_) => {
+                problem("PORT", "must be a TCP port number from 1 to 65535".into());
+                DEFAULT_PORT
+            }
+        };
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !["sqlite:", "postgres://", "postgresql://"].iter().any(|scheme| database_url.starts_with(scheme)) {
+            problem("DATABASE_URL", "must start with sqlite: (e.g. sqlite://planbot.db) or postgres://".into());
+        }
+        let plan_source = plan_source(&get, &mut problem);
+        let plan_refresh = match get("PLAN_REFRESH_SECS").map(|raw| raw.parse::<u64>()) {
+            None => Duration::from_secs(DEFAULT_REFRESH_SECS),
+            Some(Ok(secs)) if secs > 0 => Duration::from_secs(secs),
+            Some(_) => {
+                problem("PLAN_REFRESH_SECS", "must be a whole number of seconds, at least 1".into());
+                Duration::from_secs(DEFAULT_REFRESH_SECS)
+            }
+        };
+        let signing_secret = match (needs, get("SLACK_SIGNING_SECRET")) {
+            (_, Some(secret)) => SigningSecret::new(&secret).ok(),
+            (Needs::SlackServer, None) => {
+                problem("SLACK_SIGNING_SECRET", "not set; copy it from your Slack app's Basic Information → App Credentials".into());
+                None
+            }
+            (Needs::Offline, None) => None,
+        };
+        if problems.is_empty() {
+            Ok(Config { port, database_url, plan_source, plan_refresh, signing_secret })
+        } else {
+            Err(ConfigError(problems))
+        }
+    }
+}
+
+fn plan_source(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'static str, String)) -> PlanSourceConfig {
+    let Some(source) = get("PLAN_SOURCE") else {
+        return PlanSourceConfig::Builtin;
+    };
+    if source == BuiltinExample::NAME {
+        return PlanSourceConfig::Builtin;
+    }
+    let root = PathBuf::from(&source);
+    let csv = PathBuf::from(get("PLAN_CSV_PATH").unwrap_or_else(|| DEFAULT_CSV_PATH.to_owned()));
+    let markdown = PathBuf::from(get("PLAN_MD_PATH").unwrap_or_else(|| DEFAULT_MD_PATH.to_owned()));
+    if !root.is_dir() {
+        problem("PLAN_SOURCE", format!("{source:?} is not a folder (or use {})", BuiltinExample::NAME));
+    } else if !root.join(&csv).is_file() {
+        problem("PLAN_CSV_PATH", format!("no plan CSV at {}", root.join(&csv).display()));
+    }
+    PlanSourceConfig::Local { root, csv, markdown }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(needs: Needs, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(needs, |name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn offline_commands_need_nothing() {
+        let config = config(Needs::Offline, &[]).unwrap();
+        assert_eq!(config.port, 3000);
+        assert_eq!(config.database_url, "sqlite://planbot.db");
+        assert_eq!(config.plan_source, PlanSourceConfig::Builtin);
+        assert!(config.signing_secret.is_none());
+    }
+
+    #[test]
+    fn every_problem_is_listed_at_once_with_its_variable() {
+        let err = config(Needs::SlackServer, &[("PORT", "http"), ("DATABASE_URL", "mysql://x"), ("PLAN_SOURCE", "/no/such/dir")])
+            .unwrap_err();
+        let variables: Vec<&str> = err.0.iter().map(|p| p.variable).collect();
+        assert_eq!(variables, ["PORT", "DATABASE_URL", "PLAN_SOURCE", "SLACK_SIGNING_SECRET"]);
+        assert!(err.to_string().contains("SLACK_SIGNING_SECRET: not set"));
+    }
+
+    #[test]
+    fn the_error_never_echoes_a_database_password() {
+        let err = config(Needs::Offline, &[("DATABASE_URL", "mysql://user:hunter2@db/x")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}

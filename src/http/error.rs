@@ -1,0 +1,43 @@
+//! Every failure a request can meet, and what the caller sees for it.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::command::{CommandError, Reply, Text};
+use crate::slack::{SignatureError, SlashCommandError, blocks};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not provably from Slack: nothing is processed.
+    #[error("request signature rejected: {0}")]
+    Unauthorized(#[from] SignatureError),
+    #[error("malformed slash command: {0}")]
+    BadCommand(#[from] SlashCommandError),
+    /// A signed command that failed on our side: the person gets an
+    /// ephemeral apology (Slack shows non-200 answers as a bare failure).
+    #[error("command failed: {0}")]
+    Command(#[from] CommandError),
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Unauthorized(reason) => {
+                tracing::warn!(reason = %reason, "rejected an unsigned or badly signed request");
+                (StatusCode::UNAUTHORIZED, "invalid or missing Slack signature").into_response()
+            }
+            AppError::BadCommand(reason) => {
+                tracing::warn!(reason = %reason, "rejected a malformed slash command");
+                (StatusCode::BAD_REQUEST, "malformed slash command").into_response()
+            }
+            AppError::Command(reason) => {
+                tracing::error!(error = %reason, "command failed");
+                let reply = Reply::message(Text::plain(
+                    "Sorry, planbot could not answer: its database did not respond. Please try again in a minute; if it keeps failing, tell the ops channel.",
+                ));
+                Json(blocks::command_response(&reply)).into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The HTTP edge: routes, shared state, and the one mapping from errors
+//! to responses.
+
+mod error;
+mod health;
+mod slack_commands;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+
+use crate::clock::Clock;
+use crate::slack::SigningSecret;
+use crate::source::LivePlan;
+use crate::store::{CommandLog, Store};
+
+/// Slack's own payloads are a few KiB; anything far larger is not Slack.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Everything a request may need, shared by all of them.
+pub struct AppState {
+    pub plan: Arc<LivePlan>,
+    pub store: Arc<dyn Store>,
+    pub signing_secret: SigningSecret,
+    pub command_log: CommandLog,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The whole HTTP surface; `serve` and the tests both use it.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/slack/commands", post(slack_commands::handle))
+        .route("/alive", get(health::alive))
+        .route("/api/health", get(health::health))
+        .route("/", get(health::heartbeat))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,74 @@
+//! The form Slack posts for a slash command.
+
+use serde::Deserialize;
+
+use super::SlackUserId;
+
+/// The fields planbot uses; Slack sends more (`token` is deprecated and
+/// ignored: the signature is what authenticates a request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlashCommand {
+    pub user_id: SlackUserId,
+    pub command: String,
+    pub text: String,
+    pub team_id: Option<String>,
+    pub channel_id: Option<String>,
+    pub response_url: Option<String>,
+    pub trigger_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlashCommandError {
+    #[error("the form is not a slash command: {0}")]
+    Form(#[from] serde_urlencoded::de::Error),
+    #[error(transparent)]
+    User(#[from] super::InvalidSlackUserId),
+}
+
+#[derive(Deserialize)]
+struct Form {
+    user_id: String,
+    command: String,
+    #[serde(default)]
+    text: String,
+    team_id: Option<String>,
+    channel_id: Option<String>,
+    response_url: Option<String>,
+    trigger_id: Option<String>,
+}
+
+impl SlashCommand {
+    pub fn parse(body: &[u8]) -> Result<SlashCommand, SlashCommandError> {
+        let form: Form = serde_urlencoded::from_bytes(body)?;
+        Ok(SlashCommand {
+            user_id: form.user_id.parse()?,
+            command: form.command,
+            text: form.text,
+            team_id: form.team_id,
+            channel_id: form.channel_id,
+            response_url: form.response_url,
+            trigger_id: form.trigger_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_slacks_form_encoding() {
+        let body = b"token=x&team_id=T1&channel_id=C9&user_id=U2CERLKJA&command=%2Fplan&text=status+DEVOPS-035&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=1.2.3";
+        let command = SlashCommand::parse(body).unwrap();
+        assert_eq!(command.user_id.as_str(), "U2CERLKJA");
+        assert_eq!(command.command, "/plan");
+        assert_eq!(command.text, "status DEVOPS-035");
+        assert_eq!(command.channel_id.as_deref(), Some("C9"));
+    }
+
+    #[test]
+    fn a_form_without_a_user_is_rejected() {
+        assert!(SlashCommand::parse(b"command=%2Fplan&text=").is_err());
+        assert!(SlashCommand::parse(b"command=%2Fplan&user_id=nobody").is_err());
+    }
+}

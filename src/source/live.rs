@@ -1,0 +1,115 @@
+//! The plan in memory, reloaded when its files change. A plan that fails
+//! to parse never replaces the last good one; the failure is logged once
+//! and shown in `/api/health` until the files are fixed.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::task::JoinHandle;
+
+use super::{Fingerprint, PlanSource, SourceError};
+use crate::clock::Clock;
+use crate::plan::{Plan, PlanError, Severity};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{path}: {error}")]
+    Plan { path: String, error: PlanError },
+}
+
+/// One successfully parsed version of the plan.
+#[derive(Debug)]
+pub struct LoadedPlan {
+    pub plan: Plan,
+    pub loaded_at: DateTime<Utc>,
+    pub lint_errors: usize,
+    fingerprint: Fingerprint,
+}
+
+#[derive(Default)]
+struct Failure {
+    fingerprint: Option<Fingerprint>,
+    message: Option<String>,
+}
+
+pub struct LivePlan {
+    source: Arc<dyn PlanSource>,
+    clock: Arc<dyn Clock>,
+    current: RwLock<Arc<LoadedPlan>>,
+    failure: RwLock<Failure>,
+}
+
+impl LivePlan {
+    /// Loads the plan for the first time; with no good plan yet, a failure
+    /// is fatal to the caller.
+    pub async fn load(source: Arc<dyn PlanSource>, clock: Arc<dyn Clock>) -> Result<LivePlan, LoadError> {
+        let loaded = load_from(source.as_ref(), clock.as_ref()).await?;
+        Ok(LivePlan { source, clock, current: RwLock::new(Arc::new(loaded)), failure: RwLock::default() })
+    }
+
+    pub fn current(&self) -> Arc<LoadedPlan> {
+        Arc::clone(&self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    pub fn source(&self) -> &dyn PlanSource {
+        self.source.as_ref()
+    }
+
+    /// Why the newest version of the files is not the plan in use, if so.
+    pub fn last_error(&self) -> Option<String> {
+        self.failure.read().unwrap_or_else(|poisoned| poisoned.into_inner()).message.clone()
+    }
+
+    /// Reloads if the files changed. Returns whether the plan was replaced.
+    pub async fn refresh(&self) -> Result<bool, LoadError> {
+        let fingerprint = self.source.fingerprint().await?;
+        if fingerprint == self.current().fingerprint || self.already_failed(&fingerprint) {
+            return Ok(false);
+        }
+        match load_from(self.source.as_ref(), self.clock.as_ref()).await {
+            Ok(loaded) => {
+                tracing::info!(tasks = loaded.plan.tasks().len(), lint_errors = loaded.lint_errors, "plan reloaded");
+                *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(loaded);
+                *self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Failure::default();
+                Ok(true)
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "the plan changed but does not parse; keeping the last good plan");
+                let mut failure = self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                *failure = Failure { fingerprint: Some(fingerprint), message: Some(error.to_string()) };
+                Err(error)
+            }
+        }
+    }
+
+    fn already_failed(&self, fingerprint: &Fingerprint) -> bool {
+        let failure = self.failure.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        failure.fingerprint.as_ref() == Some(fingerprint)
+    }
+}
+
+async fn load_from(source: &dyn PlanSource, clock: &dyn Clock) -> Result<LoadedPlan, LoadError> {
+    // Fingerprint first: a write landing during the read is seen next time.
+    let fingerprint = source.fingerprint().await?;
+    let files = source.load().await?;
+    let plan = Plan::parse(files.csv, files.markdown.as_deref())
+        .map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
+    let lint_errors = plan.lint().iter().filter(|d| d.severity == Severity::Error).count();
+    Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint })
+}
+
+/// Checks the source for changes every `every` until the process ends.
+pub fn spawn_reloader(live: Arc<LivePlan>, every: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            // Failures are logged and recorded by `refresh` itself.
+            let _ = live.refresh().await;
+        }
+    })
+}

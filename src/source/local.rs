@@ -1,0 +1,68 @@
+//! A plan in a local folder (a checkout of the team's repo, or the example).
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use async_trait::async_trait;
+
+use super::{Fingerprint, PlanFiles, PlanSource, SourceError};
+
+#[derive(Debug, Clone)]
+pub struct LocalFolder {
+    root: PathBuf,
+    csv: PathBuf,
+    markdown: PathBuf,
+}
+
+impl LocalFolder {
+    /// `csv` and `markdown` are relative to `root` (absolute paths work too).
+    pub fn new(root: impl Into<PathBuf>, csv: impl AsRef<Path>, markdown: impl AsRef<Path>) -> LocalFolder {
+        let root = root.into();
+        LocalFolder { csv: root.join(csv), markdown: root.join(markdown), root }
+    }
+
+    pub fn csv_path(&self) -> &Path {
+        &self.csv
+    }
+}
+
+async fn stamp(path: &Path) -> String {
+    match tokio::fs::metadata(path).await {
+        Ok(meta) => {
+            let modified = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).unwrap_or_default();
+            format!("{}:{}", meta.len(), modified.as_nanos())
+        }
+        Err(_) => "absent".to_owned(),
+    }
+}
+
+async fn read_text(path: &Path) -> Result<String, SourceError> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|source| SourceError::Read { path: path.display().to_string(), source })?;
+    String::from_utf8(bytes).map_err(|_| SourceError::NotUtf8 { path: path.display().to_string() })
+}
+
+#[async_trait]
+impl PlanSource for LocalFolder {
+    fn describe(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn csv_display_path(&self) -> String {
+        self.csv.display().to_string()
+    }
+
+    async fn fingerprint(&self) -> Result<Fingerprint, SourceError> {
+        Ok(Fingerprint(format!("{}|{}", stamp(&self.csv).await, stamp(&self.markdown).await)))
+    }
+
+    async fn load(&self) -> Result<PlanFiles, SourceError> {
+        let csv = read_text(&self.csv).await?;
+        let markdown = match tokio::fs::try_exists(&self.markdown).await {
+            Ok(true) => Some(read_text(&self.markdown).await?),
+            _ => None,
+        };
+        Ok(PlanFiles { csv, markdown })
+    }
+}

@@ -1,0 +1,51 @@
+//! Where the plan comes from. A source hands over the two files' text and
+//! a cheap fingerprint to notice changes; parsing happens in `plan/`.
+
+mod builtin;
+mod live;
+mod local;
+mod memory;
+
+use async_trait::async_trait;
+
+pub use builtin::BuiltinExample;
+pub use live::{LivePlan, LoadError, LoadedPlan, spawn_reloader};
+pub use local::LocalFolder;
+pub use memory::InMemory;
+
+/// Default locations of the plan files inside a source.
+pub const DEFAULT_CSV_PATH: &str = "docs/autorisen_project_plan.csv";
+pub const DEFAULT_MD_PATH: &str = "docs/project_plan.md";
+
+/// The raw plan files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanFiles {
+    pub csv: String,
+    /// The Markdown plan, when the source has one.
+    pub markdown: Option<String>,
+}
+
+/// Changes whenever either file changes (size and modification time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint(pub String);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path} is not UTF-8 text")]
+    NotUtf8 { path: String },
+}
+
+#[async_trait]
+pub trait PlanSource: Send + Sync + 'static {
+    /// How to name the source to people (`/api/health`, logs).
+    fn describe(&self) -> String;
+
+    /// How to name the CSV in `path:LINE:` messages.
+    fn csv_display_path(&self) -> String;
+
+    async fn fingerprint(&self) -> Result<Fingerprint, SourceError>;
+
+    async fn load(&self) -> Result<PlanFiles, SourceError>;
+}
