@@ -1,0 +1,147 @@
+//! Test support: the far side of the wire, played exactly as Slack plays
+//! it (form-encoded, v0-signed requests), plus fresh databases per test.
+#![allow(dead_code)]
+
+pub mod databases;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use planbot::clock::{Clock, SystemClock};
+use planbot::plan::REQUIRED_COLUMNS;
+use planbot::slack::SigningSecret;
+use planbot::source::{BuiltinExample, InMemory, LivePlan, PlanFiles, PlanSource};
+use planbot::store::{Store, spawn_command_log};
+use planbot::{AppState, router};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const SIGNING_SECRET: &str = "e2e-signing-secret-0123456789abcdef";
+pub const USER: &str = "U2CERLKJA";
+
+pub struct TestApp {
+    pub router: Router,
+    pub secret: SigningSecret,
+    pub store: Arc<dyn Store>,
+    pub plan: Arc<LivePlan>,
+}
+
+pub struct SlackResponse {
+    pub status: StatusCode,
+    pub body: String,
+}
+
+impl SlackResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    /// Every mrkdwn text Slack would display, joined by newlines.
+    pub fn shown_text(&self) -> String {
+        let mut texts = Vec::new();
+        collect_texts(&self.json()["blocks"], &mut texts);
+        texts.join("\n")
+    }
+}
+
+fn collect_texts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(text)) = map.get("text") {
+                out.push(text.clone());
+            }
+            map.values().for_each(|v| collect_texts(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_texts(v, out)),
+        _ => {}
+    }
+}
+
+/// A plan CSV with the schema header and the given rows.
+pub fn csv(rows: &[&str]) -> String {
+    format!("{}\n{}\n", REQUIRED_COLUMNS.join(","), rows.join("\n"))
+}
+
+pub fn in_memory(csv: String, markdown: Option<&str>) -> Arc<dyn PlanSource> {
+    Arc::new(InMemory::new("test plan", PlanFiles { csv, markdown: markdown.map(str::to_owned) }))
+}
+
+pub async fn example_app() -> TestApp {
+    TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await
+}
+
+impl TestApp {
+    pub async fn start(source: Arc<dyn PlanSource>, store: Arc<dyn Store>) -> TestApp {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
+        let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
+        let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
+        let state = AppState { plan: Arc::clone(&plan), store: Arc::clone(&store), signing_secret: secret.clone(), command_log, clock };
+        TestApp { router: router(Arc::new(state)), secret, store, plan }
+    }
+
+    /// `/plan TEXT` typed by `user`, signed now with the app's secret.
+    pub async fn slash(&self, user: &str, text: &str) -> SlackResponse {
+        let body = slash_form(user, text);
+        let timestamp = chrono::Utc::now().timestamp().to_string();
+        let signature = self.secret.sign(&timestamp, body.as_bytes());
+        self.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await
+    }
+
+    pub async fn post(&self, path: &str, body: String, timestamp: Option<&str>, signature: Option<&str>) -> SlackResponse {
+        let mut request = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+        if let Some(timestamp) = timestamp {
+            request = request.header("X-Slack-Request-Timestamp", timestamp);
+        }
+        if let Some(signature) = signature {
+            request = request.header("X-Slack-Signature", signature);
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> SlackResponse {
+        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+    }
+
+    async fn send(&self, request: Request<Body>) -> SlackResponse {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        SlackResponse { status, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Waits until the command log holds `count` records (it is written
+    /// off the request path), then returns them, newest first.
+    pub async fn logged_commands(&self, count: usize) -> Vec<planbot::store::CommandRecord> {
+        for _ in 0..200 {
+            let records = self.store.recent_commands(100).await.expect("log readable");
+            if records.len() >= count {
+                return records;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the command log never reached {count} records");
+    }
+}
+
+/// The form Slack posts for a slash command, field for field.
+pub fn slash_form(user: &str, text: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "gIkuvaNzQIHg97ATvDxqgjtO"),
+        ("team_id", "T0001"),
+        ("team_domain", "autorisen"),
+        ("channel_id", "C2147483705"),
+        ("channel_name", "autorisen-ops"),
+        ("user_id", user),
+        ("user_name", "roadrunner"),
+        ("command", "/plan"),
+        ("text", text),
+        ("api_app_id", "A123456"),
+        ("response_url", "https://hooks.slack.com/commands/1234/5678"),
+        ("trigger_id", "13345224609.738474920.8088930838d88f008e0"),
+    ])
+    .expect("form encodes")
+}
