@@ -95,7 +95,10 @@ impl Config {
         let signing_secret = match (needs, get("SLACK_SIGNING_SECRET")) {
             (_, Some(secret)) => SigningSecret::new(&secret).ok(),
             (Needs::SlackServer, None) => {
-                problem("SLACK_SIGNING_SECRET", "not set; copy it from your Slack app's Basic Information → App Credentials".into());
+                problem(
+                    "SLACK_SIGNING_SECRET",
+                    "not set; copy it from your Slack app's Basic Information → App Credentials".into(),
+                );
                 None
             }
             (Needs::Offline, None) => None,
@@ -108,7 +111,10 @@ impl Config {
     }
 }
 
-fn plan_source(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'static str, String)) -> PlanSourceConfig {
+fn plan_source(
+    get: &dyn Fn(&str) -> Option<String>,
+    problem: &mut dyn FnMut(&'static str, String),
+) -> PlanSourceConfig {
     let Some(source) = get("PLAN_SOURCE") else {
         return PlanSourceConfig::Builtin;
     };
@@ -148,8 +154,11 @@ mod tests {
 
     #[test]
     fn every_problem_is_listed_at_once_with_its_variable() {
-        let err = config(Needs::SlackServer, &[("PORT", "http"), ("DATABASE_URL", "mysql://x"), ("PLAN_SOURCE", "/no/such/dir")])
-            .unwrap_err();
+        let err = config(
+            Needs::SlackServer,
+            &[("PORT", "http"), ("DATABASE_URL", "mysql://x"), ("PLAN_SOURCE", "/no/such/dir")],
+        )
+        .unwrap_err();
         let variables: Vec<&str> = err.0.iter().map(|p| p.variable).collect();
         assert_eq!(variables, ["PORT", "DATABASE_URL", "PLAN_SOURCE", "SLACK_SIGNING_SECRET"]);
         assert!(err.to_string().contains("SLACK_SIGNING_SECRET: not set"));

@@ -12,10 +12,7 @@ fn csv_text() -> impl Strategy<Value = String> {
 
 fn csv_crate_values(text: &str) -> Option<Vec<Vec<String>>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|record| record.ok().map(|r| r.iter().map(str::to_owned).collect()))
-        .collect()
+    reader.records().map(|record| record.ok().map(|r| r.iter().map(str::to_owned).collect())).collect()
 }
 
 /// Byte range of record `index`: from its start to the next record's start.

@@ -13,7 +13,16 @@ async fn a_task_card_shows_status_owner_dependencies_and_notes_only_to_the_asker
     let json = response.json();
     assert_eq!(json["response_type"], "ephemeral");
     let shown = response.shown_text();
-    for expected in ["*DEVOPS-035 · Prod deploy / Capecraft*", "*Status*\nblocked", "*Owner*\ndevops", "*Priority*\nhigh", "*Depends on*", "AUTH-005", "FE-004", "blocked until backend suite passes"] {
+    for expected in [
+        "*DEVOPS-035 · Prod deploy / Capecraft*",
+        "*Status*\nblocked",
+        "*Owner*\ndevops",
+        "*Priority*\nhigh",
+        "*Depends on*",
+        "AUTH-005",
+        "FE-004",
+        "blocked until backend suite passes",
+    ] {
         assert!(shown.contains(expected), "missing {expected:?} in:\n{shown}");
     }
 }
@@ -51,7 +60,10 @@ async fn an_unknown_verb_answers_with_the_help() {
 async fn blockers_list_blocked_tasks_with_what_they_wait_on() {
     let app = example_app().await;
     let shown = app.slash(USER, "blockers").await.shown_text();
-    assert!(shown.contains("*DEVOPS-035* Prod deploy / Capecraft · devops · blocked — waits on AUTH-005, FE-004"), "{shown}");
+    assert!(
+        shown.contains("*DEVOPS-035* Prod deploy / Capecraft · devops · blocked — waits on AUTH-005, FE-004"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -171,7 +183,12 @@ mod signatures {
 
     /// An unauthenticated request must leave no trace: after it, a good
     /// request is the first thing in the command log.
-    async fn assert_rejected_and_not_processed(app: &TestApp, timestamp: Option<&str>, signature: Option<&str>, body: String) {
+    async fn assert_rejected_and_not_processed(
+        app: &TestApp,
+        timestamp: Option<&str>,
+        signature: Option<&str>,
+        body: String,
+    ) {
         let response = app.post("/slack/commands", body, timestamp, signature).await;
         assert_eq!(response.status, StatusCode::UNAUTHORIZED);
         assert!(!response.body.contains("DEVOPS-035"));

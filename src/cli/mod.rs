@@ -57,7 +57,13 @@ pub enum CliError {
 /// message and an exit code (never a panic or a backtrace).
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    // Benchmarks measure planbot, not the terminal: per-request logs are off
+    // unless RUST_LOG asks for them.
+    let default_filter = match cli.command {
+        CliCommand::Bench(_) => "warn",
+        _ => "planbot=info,tower_http=warn,sqlx=warn",
+    };
+    init_tracing(default_filter);
     let result = match cli.command {
         CliCommand::Serve => serve::serve().await,
         CliCommand::Ask(args) => ask::ask(args).await,
@@ -78,9 +84,9 @@ pub async fn run() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("planbot=info,tower_http=warn,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json")) {
         builder.json().init();

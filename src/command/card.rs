@@ -2,7 +2,7 @@
 
 use super::reply::{Block, Reply, Span, Text};
 use super::{Context, task_line};
-use crate::plan::{Cell, Plan, TaskId, Task};
+use crate::plan::{Cell, Plan, Task, TaskId};
 
 /// The task card: everything a person needs to act on one task.
 pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
@@ -12,11 +12,15 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
     };
     let task = &plan.tasks()[position];
     let mut blocks = vec![
-        Block::Heading(Text::default().and_status(task.status()).and_plain(" ").and_bold(format!("{} · {}", task.id, task.title()))),
+        Block::Heading(Text::default().and_status(task.status()).and_plain(" ").and_bold(format!(
+            "{} · {}",
+            task.id,
+            task.title()
+        ))),
         Block::Fields(card_fields(task)),
     ];
     let mut depends_on: Vec<Text> = plan.dependencies_of(position).iter().map(|&d| task_line(plan, d)).collect();
-    let unknown = task.dependencies.iter().filter(|id| plan.position(id).is_none());
+    let unknown = plan.unknown_dependencies_of(position);
     depends_on.extend(unknown.map(|id| Text::plain(format!("{id} (not in the plan)"))));
     if !depends_on.is_empty() {
         blocks.push(Block::list(Some(Text::bold("Depends on")), depends_on));
@@ -25,7 +29,9 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
     if !unblocks.is_empty() {
         blocks.push(Block::list(Some(Text::bold("Unblocks")), unblocks));
     }
-    for (label, value) in [("Notes", task.notes()), ("Verification", task.verification()), ("Artifacts", task.artifacts())] {
+    for (label, value) in
+        [("Notes", task.notes()), ("Verification", task.verification()), ("Artifacts", task.artifacts())]
+    {
         if !value.is_empty() {
             blocks.push(Block::Paragraph(Text::bold(label).and_plain(format!("\n{value}"))));
         }
@@ -63,14 +69,14 @@ pub fn dependencies(ctx: &Context<'_>, typed: &str) -> Reply {
         return missing_task(plan, typed);
     };
     let task = &plan.tasks()[position];
-    let chain: Vec<Text> = plan
-        .dependency_tree(position)
-        .into_iter()
-        .map(|(dep, depth)| indent(task_line(plan, dep), depth))
-        .collect();
+    let chain: Vec<Text> =
+        plan.dependency_tree(position).into_iter().map(|(dep, depth)| indent(task_line(plan, dep), depth)).collect();
     let heading = Block::Heading(Text::plain("Dependencies of ").and_bold(format!("{} · {}", task.id, task.title())));
     if chain.is_empty() {
-        return Reply::new(vec![heading, Block::Paragraph(Text::plain("It depends on nothing: it can start any time."))]);
+        return Reply::new(vec![
+            heading,
+            Block::Paragraph(Text::plain("It depends on nothing: it can start any time.")),
+        ]);
     }
     let critical = plan.critical_path(position);
     let path: Vec<&str> = critical.tasks.iter().map(|&t| plan.tasks()[t].id.as_str()).collect();
@@ -105,10 +111,7 @@ pub fn missing_task(plan: &Plan, typed: &str) -> Reply {
         text = text.and_plain(" Try ").and_code(format!("/plan search {}", typed.trim())).and_plain(".");
         return Reply::message(text);
     }
-    let items = suggestions
-        .into_iter()
-        .filter_map(|id| plan.position(id))
-        .map(|position| task_line(plan, position))
-        .collect();
+    let items =
+        suggestions.into_iter().filter_map(|id| plan.position(id)).map(|position| task_line(plan, position)).collect();
     Reply::new(vec![Block::Paragraph(text), Block::list(Some(Text::plain("Did you mean:")), items)])
 }

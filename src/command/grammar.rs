@@ -19,7 +19,10 @@ pub enum Command {
     Search(Vec<String>),
     Lint,
     /// A verb planbot does not know, or a verb missing its argument.
-    Unknown { typed: String, hint: Option<&'static str> },
+    Unknown {
+        typed: String,
+        hint: Option<&'static str>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

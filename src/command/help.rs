@@ -29,7 +29,10 @@ pub fn help(unknown: Option<(&str, Option<&str>)>) -> Reply {
         )),
         None => blocks.push(Block::Heading(Text::bold("planbot answers questions about the plan"))),
     }
-    let items = GRAMMAR.iter().map(|(example, meaning)| Text::default().and_code(*example).and_plain(format!(" — {meaning}"))).collect();
+    let items = GRAMMAR
+        .iter()
+        .map(|(example, meaning)| Text::default().and_code(*example).and_plain(format!(" — {meaning}")))
+        .collect();
     blocks.push(Block::list(None, items));
     Reply::new(blocks)
 }

@@ -18,9 +18,14 @@ pub fn next(ctx: &Context<'_>, owner: Option<&str>) -> Reply {
     ready.sort_by_key(|&p| plan.tasks()[p].priority.clone());
     let whose = owner.map(|o| format!(" for {o}")).unwrap_or_default();
     if ready.is_empty() {
-        return Reply::message(Text::plain(format!("No task{whose} is ready to start: every todo task waits on unfinished work.")));
+        return Reply::message(Text::plain(format!(
+            "No task{whose} is ready to start: every todo task waits on unfinished work."
+        )));
     }
-    let items = ready.iter().map(|&p| task_line(plan, p).and_plain(format!(" · {} priority", plan.tasks()[p].priority))).collect();
+    let items = ready
+        .iter()
+        .map(|&p| task_line(plan, p).and_plain(format!(" · {} priority", plan.tasks()[p].priority)))
+        .collect();
     Reply::new(vec![Block::list(Some(Text::bold(format!("Ready to start{whose} ({})", ready.len()))), items)])
 }
 
@@ -38,7 +43,8 @@ pub fn owners_tasks(plan: &Plan, owners: &[String], title: &str) -> Reply {
     let mut open: Vec<usize> = (0..plan.tasks().len()).filter(|&p| owns(p) && plan.tasks()[p].is_open()).collect();
     open.sort_by_key(|&p| (status_rank(plan.tasks()[p].status()), plan.tasks()[p].priority.clone()));
     let done = (0..plan.tasks().len()).filter(|&p| owns(p) && plan.tasks()[p].is_done()).count();
-    let parked = (0..plan.tasks().len()).filter(|&p| owns(p) && plan.tasks()[p].status() == Some(Status::Deferred)).count();
+    let parked =
+        (0..plan.tasks().len()).filter(|&p| owns(p) && plan.tasks()[p].status() == Some(Status::Deferred)).count();
     let heading = Text::bold(format!("{title} · {} open", open.len()));
     let items = open.into_iter().map(|p| task_line(plan, p)).collect();
     Reply::new(vec![
@@ -68,7 +74,9 @@ pub fn resolve_owner<'p>(plan: &'p Plan, typed: &str) -> Result<&'p str, Reply> 
     } else {
         format!(" Did you mean {}?", suggestions.join(" or "))
     };
-    Err(Reply::message(Text::plain("No task in the plan is owned by ").and_code(typed.trim()).and_plain(".").and_plain(hint)))
+    Err(Reply::message(
+        Text::plain("No task in the plan is owned by ").and_code(typed.trim()).and_plain(".").and_plain(hint),
+    ))
 }
 
 /// Tasks whose id, title or notes contain every word.
@@ -76,9 +84,12 @@ pub fn search(ctx: &Context<'_>, words: &[String]) -> Reply {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let hits = ctx.plan.search(&words);
     if hits.is_empty() {
-        return Reply::message(Text::plain("No task mentions ").and_code(words.join(" ")).and_plain(". Try fewer words."));
+        return Reply::message(
+            Text::plain("No task mentions ").and_code(words.join(" ")).and_plain(". Try fewer words."),
+        );
     }
-    let title = Text::bold(format!("{} task{} matching ", hits.len(), if hits.len() == 1 { "" } else { "s" })).and_code(words.join(" "));
+    let title = Text::bold(format!("{} task{} matching ", hits.len(), if hits.len() == 1 { "" } else { "s" }))
+        .and_code(words.join(" "));
     Reply::new(vec![Block::list(Some(title), hits.into_iter().map(|p| task_line(ctx.plan, p)).collect())])
 }
 
@@ -89,7 +100,12 @@ pub fn lint(ctx: &Context<'_>) -> Reply {
         return Reply::message(Text::plain("The plan is clean: no lint problems."));
     }
     let errors = diagnostics.iter().filter(|d| d.severity == crate::plan::Severity::Error).count();
-    let title = Text::bold(format!("{errors} error{}, {} warning{}", plural(errors), diagnostics.len() - errors, plural(diagnostics.len() - errors)));
+    let title = Text::bold(format!(
+        "{errors} error{}, {} warning{}",
+        plural(errors),
+        diagnostics.len() - errors,
+        plural(diagnostics.len() - errors)
+    ));
     let items = diagnostics.iter().map(|d| Text::default().and_code(d.render(ctx.plan_path))).collect();
     Reply::new(vec![Block::list(Some(title), items)])
 }

@@ -63,9 +63,9 @@ pub async fn respond(
 pub(crate) fn task_line(plan: &Plan, position: usize) -> Text {
     let task = &plan.tasks()[position];
     let owner = if task.owner().is_empty() { String::new() } else { format!(" · {}", task.owner()) };
-    Text::default()
-        .and_status(task.status())
-        .and_plain(" ")
-        .and_bold(task.id.to_string())
-        .and_plain(format!(" {}{owner} · {}", task.title(), task.status_label()))
+    Text::default().and_status(task.status()).and_plain(" ").and_bold(task.id.to_string()).and_plain(format!(
+        " {}{owner} · {}",
+        task.title(),
+        task.status_label()
+    ))
 }

@@ -9,11 +9,20 @@ use crate::slack::SlackUserId;
 use crate::store::Store;
 
 fn who_are_you() -> Reply {
-    Reply::message(Text::plain("I don't know who is asking. From the command line, add ").and_code("--as U…").and_plain(" with your Slack user id."))
+    Reply::message(
+        Text::plain("I don't know who is asking. From the command line, add ")
+            .and_code("--as U…")
+            .and_plain(" with your Slack user id."),
+    )
 }
 
 /// `iam` alone shows your roles; `iam ROLE…` replaces them.
-pub async fn iam(ctx: &Context<'_>, store: &dyn Store, caller: Option<&SlackUserId>, names: &[String]) -> Result<Reply, CommandError> {
+pub async fn iam(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: Option<&SlackUserId>,
+    names: &[String],
+) -> Result<Reply, CommandError> {
     let Some(caller) = caller else { return Ok(who_are_you()) };
     if names.is_empty() {
         let roles = store.roles_of(caller).await?;
@@ -28,7 +37,11 @@ pub async fn iam(ctx: &Context<'_>, store: &dyn Store, caller: Option<&SlackUser
         }
     }
     store.set_roles(caller, &roles, Utc::now()).await?;
-    let text = Text::plain("Got it: you are ").and_bold(roles.join(", ")).and_plain(". ").and_code("/plan mine").and_plain(" now lists those tasks.");
+    let text = Text::plain("Got it: you are ")
+        .and_bold(roles.join(", "))
+        .and_plain(". ")
+        .and_code("/plan mine")
+        .and_plain(" now lists those tasks.");
     Ok(Reply::message(text))
 }
 
@@ -36,7 +49,11 @@ fn describe_roles(roles: &[String]) -> Text {
     if roles.is_empty() {
         Text::plain("You have no owner role yet. Claim one with ").and_code("/plan iam backend").and_plain(".")
     } else {
-        Text::plain("You are ").and_bold(roles.join(", ")).and_plain(". Change it with ").and_code("/plan iam ROLE").and_plain(".")
+        Text::plain("You are ")
+            .and_bold(roles.join(", "))
+            .and_plain(". Change it with ")
+            .and_code("/plan iam ROLE")
+            .and_plain(".")
     }
 }
 

@@ -81,7 +81,11 @@ pub enum Block {
     /// Labelled values shown side by side (status, owner, …).
     Fields(Vec<(String, Text)>),
     /// A titled list; `more` counts the items left out.
-    List { title: Option<Text>, items: Vec<Text>, more: usize },
+    List {
+        title: Option<Text>,
+        items: Vec<Text>,
+        more: usize,
+    },
     /// Small print under the answer.
     Note(Text),
     Divider,

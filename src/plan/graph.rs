@@ -26,8 +26,7 @@ impl Plan {
     pub fn unmet_dependencies(&self, task: usize) -> Vec<String> {
         let known = self.dependencies_of(task).iter().map(|&d| &self.tasks()[d]);
         let mut unmet: Vec<String> = known.filter(|d| !d.is_done()).map(|d| d.id.to_string()).collect();
-        let unknown = self.tasks()[task].dependencies.iter().filter(|id| self.position(id).is_none());
-        unmet.extend(unknown.map(ToString::to_string));
+        unmet.extend(self.unknown_dependencies_of(task).map(ToString::to_string));
         unmet
     }
 
@@ -110,9 +109,7 @@ impl Plan {
                 stack.extend(open_deps.filter(|&d| best[d].is_none() && !on_stack[d]).map(|d| (d, false)));
                 continue;
             }
-            let longest = open_deps
-                .filter_map(|d| best[d].map(|(h, _)| (h, d)))
-                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let longest = open_deps.filter_map(|d| best[d].map(|(h, _)| (h, d))).max_by(|a, b| a.0.total_cmp(&b.0));
             best[node] = Some((hours(node) + longest.map_or(0.0, |(h, _)| h), longest.map(|(_, d)| d)));
             on_stack[node] = false;
         }
@@ -152,7 +149,12 @@ mod tests {
 
     #[test]
     fn a_cycle_is_reported_once_in_dependency_order() {
-        let plan = plan(&["A-1,,a,,todo,,C-3,,,,,,", "B-2,,b,,todo,,A-1,,,,,,", "C-3,,c,,todo,,B-2,,,,,,", "D-4,,d,,todo,,A-1,,,,,,"]);
+        let plan = plan(&[
+            "A-1,,a,,todo,,C-3,,,,,,",
+            "B-2,,b,,todo,,A-1,,,,,,",
+            "C-3,,c,,todo,,B-2,,,,,,",
+            "D-4,,d,,todo,,A-1,,,,,,",
+        ]);
         let cycles = plan.cycles();
         assert_eq!(cycles.len(), 1);
         assert_eq!(ids(&plan, &cycles[0]), ["A-1", "C-3", "B-2"]);

@@ -55,7 +55,7 @@ impl Plan {
             names.push(names[0]);
             Diagnostic::error(self.tasks()[cycle[0]].line, format!("dependency cycle: {}", names.join(" → ")))
         }));
-        found.sort_by(|a, b| (a.line, a.severity).cmp(&(b.line, b.severity)));
+        found.sort_by_key(|d| (d.line, d.severity));
         found
     }
 
@@ -66,11 +66,17 @@ impl Plan {
             let message = format!("duplicate id {} (first defined on line {})", task.id, self.tasks()[first].line);
             found.push(Diagnostic::error(task.line, message));
         }
-        for unknown in task.dependencies.iter().filter(|id| self.position(id).is_none()) {
-            found.push(Diagnostic::error(task.line, format!("{} depends on {unknown}, which is not in the plan", task.id)));
+        for unknown in self.unknown_dependencies_of(position) {
+            found.push(Diagnostic::error(
+                task.line,
+                format!("{} depends on {unknown}, which is not in the plan", task.id),
+            ));
         }
-        for token in &task.malformed_dependencies {
-            found.push(Diagnostic::error(task.line, format!("{} lists dependency {token:?}, which is not a task id", task.id)));
+        for token in self.malformed_dependencies_of(position) {
+            found.push(Diagnostic::error(
+                task.line,
+                format!("{} lists dependency {token:?}, which is not a task id", task.id),
+            ));
         }
     }
 
@@ -81,7 +87,8 @@ impl Plan {
             Err(unknown) => found.push(Diagnostic::error(task.line, format!("{id}: {unknown}"))),
             Ok(status) if task.get(Column::Status) != status.canonical() => {
                 let written = task.get(Column::Status);
-                let message = format!("{id}: status {written:?} is read as {status}; the schema spells it \"{status}\"");
+                let message =
+                    format!("{id}: status {written:?} is read as {status}; the schema spells it \"{status}\"");
                 found.push(Diagnostic { line: task.line, severity: Severity::Warning, message });
             }
             Ok(_) => {}
@@ -91,7 +98,10 @@ impl Plan {
         }
         match &task.completion_date {
             Cell::Invalid(raw) => {
-                found.push(Diagnostic::error(task.line, format!("{id}: completion_date {raw:?} is not an ISO date (YYYY-MM-DD)")));
+                found.push(Diagnostic::error(
+                    task.line,
+                    format!("{id}: completion_date {raw:?} is not an ISO date (YYYY-MM-DD)"),
+                ));
             }
             Cell::Valid(date) if task.status().is_some_and(|s| s != Status::Completed) => {
                 let message = format!("{id} is {} but has completion_date {date}", task.status_label());

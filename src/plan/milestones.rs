@@ -58,9 +58,7 @@ impl TableShape {
     }
 
     fn milestone(&self, cells: &[String]) -> Option<Milestone> {
-        let cell = |index: Option<usize>| {
-            index.and_then(|i| cells.get(i)).filter(|c| !c.is_empty()).cloned()
-        };
+        let cell = |index: Option<usize>| index.and_then(|i| cells.get(i)).filter(|c| !c.is_empty()).cloned();
         let id = cell(Some(self.id))?;
         Some(Milestone {
             id,
@@ -116,10 +114,8 @@ fn bullet_milestone(line: &str) -> Option<Milestone> {
         return None;
     }
     let (dates, title) = rest.trim_start().strip_prefix('(')?.split_once("):")?;
-    let dates: Vec<NaiveDate> = dates
-        .split(|c: char| !(c.is_ascii_digit() || c == '-'))
-        .filter_map(parse_iso_date)
-        .collect();
+    let dates: Vec<NaiveDate> =
+        dates.split(|c: char| !(c.is_ascii_digit() || c == '-')).filter_map(parse_iso_date).collect();
     let (start, target) = match dates.as_slice() {
         [only] => (Some(*only), Some(*only)),
         [first, .., last] => (Some(*first), Some(*last)),

@@ -8,12 +8,14 @@ mod milestones;
 mod priority;
 mod schema;
 mod search;
+mod sheet;
 mod status;
 mod task;
 mod task_id;
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 pub use csv_document::{CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan};
 pub use graph::CriticalPath;
@@ -23,6 +25,9 @@ pub use priority::Priority;
 pub use schema::{Column, Columns, REQUIRED_COLUMNS, SchemaError};
 pub use status::{Status, UnknownStatus};
 pub use task::{Cell, Task, parse_iso_date};
+
+use sheet::{FieldArena, RowRef, Sheet};
+use task::dependency_tokens;
 pub use task_id::{InvalidTaskId, TaskId};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,15 +57,53 @@ pub struct RejectedRow {
     pub problem: InvalidTaskId,
 }
 
+/// Adjacency lists packed into two vectors (compressed sparse rows).
+#[derive(Debug, Clone, Default)]
+struct Adjacency {
+    offsets: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Adjacency {
+    fn of(&self, node: usize) -> &[usize] {
+        &self.targets[self.offsets[node]..self.offsets[node + 1]]
+    }
+
+    /// The same edges, reversed.
+    fn inverted(&self) -> Adjacency {
+        let nodes = self.offsets.len() - 1;
+        let mut counts = vec![0usize; nodes + 1];
+        for &target in &self.targets {
+            counts[target + 1] += 1;
+        }
+        for node in 0..nodes {
+            counts[node + 1] += counts[node];
+        }
+        let offsets = counts.clone();
+        let mut targets = vec![0; self.targets.len()];
+        for node in 0..nodes {
+            for &target in self.of(node) {
+                targets[counts[target]] = node;
+                counts[target] += 1;
+            }
+        }
+        Adjacency { offsets, targets }
+    }
+}
+
 /// The whole plan, indexed for questions.
 #[derive(Debug, Clone)]
 pub struct Plan {
     document: CsvDocument,
-    columns: Arc<Columns>,
+    sheet: Arc<Sheet>,
     tasks: Vec<Task>,
-    index: HashMap<TaskId, usize>,
-    dependencies: Vec<Vec<usize>>,
-    dependents: Vec<Vec<usize>>,
+    index: FxHashMap<TaskId, usize>,
+    dependencies: Adjacency,
+    dependents: Adjacency,
+    /// Dependency ids that name no task, by task position (sorted).
+    unknown_dependencies: Vec<(usize, TaskId)>,
+    /// Dependency tokens that are not ids at all, by task position.
+    malformed_dependencies: Vec<(usize, String)>,
     rejected_rows: Vec<RejectedRow>,
     milestones: Vec<Milestone>,
 }
@@ -69,38 +112,80 @@ impl Plan {
     /// Parses the CSV text and the (optional) Markdown plan.
     pub fn parse(csv_text: String, markdown: Option<&str>) -> Result<Plan, PlanError> {
         let milestones = markdown.map(parse_milestones).unwrap_or_default();
-        Plan::from_parsed(CsvDocument::parse(csv_text)?, milestones)
+        Plan::build(csv_text, milestones)
     }
 
-    fn from_parsed(parsed: ParsedCsv, milestones: Vec<Milestone>) -> Result<Plan, PlanError> {
-        let ParsedCsv { document, records } = parsed;
-        let mut records = records.into_iter().zip(document.spans()).enumerate();
-        let (_, (header, _)) = records.next().ok_or(SchemaError::Empty)?;
-        let columns = Arc::new(Columns::from_header(&header)?);
-        let id_column = columns.index(Column::Id);
-        let mut tasks = Vec::with_capacity(document.spans().len());
+    fn build(csv_text: String, milestones: Vec<Milestone>) -> Result<Plan, PlanError> {
+        let mut arena = FieldArena::with_capacity(csv_text.len());
+        let mut rows: Vec<(RecordSpan, RowRef)> = Vec::new();
+        let document = CsvDocument::read(csv_text, |span, record| rows.push((span, arena.push(record))))?;
+        let (_, header) = rows.first().copied().ok_or(SchemaError::Empty)?;
+        let columns = Columns::from_header(arena.row(header))?;
+        let sheet = Arc::new(Sheet { arena, columns });
+
+        let mut tasks = Vec::with_capacity(rows.len());
         let mut rejected_rows = Vec::new();
-        for (record, (fields, span)) in records {
-            match fields.get(id_column).unwrap_or("").parse::<TaskId>() {
-                Ok(id) => tasks.push(Task::from_record(id, record, span.line, fields, Arc::clone(&columns))),
+        for (record, &(span, row)) in rows.iter().enumerate().skip(1) {
+            match sheet.cell(row, Column::Id).parse::<TaskId>() {
+                Ok(id) => tasks.push(Task::new(id, record, span.line, row, Arc::clone(&sheet))),
                 Err(problem) => rejected_rows.push(RejectedRow { line: span.line, problem }),
             }
         }
-        let mut index = HashMap::with_capacity(tasks.len());
+        let mut index = FxHashMap::with_capacity_and_hasher(tasks.len(), Default::default());
         for (position, task) in tasks.iter().enumerate() {
             index.entry(task.id.clone()).or_insert(position);
         }
-        let dependencies: Vec<Vec<usize>> = tasks
-            .iter()
-            .map(|task| task.dependencies.iter().filter_map(|id| index.get(id).copied()).collect())
-            .collect();
-        let mut dependents = vec![Vec::new(); tasks.len()];
-        for (task, deps) in dependencies.iter().enumerate() {
-            for &dep in deps {
-                dependents[dep].push(task);
+        let mut plan = Plan {
+            document,
+            sheet,
+            tasks,
+            index,
+            dependencies: Adjacency::default(),
+            dependents: Adjacency::default(),
+            unknown_dependencies: Vec::new(),
+            malformed_dependencies: Vec::new(),
+            rejected_rows,
+            milestones,
+        };
+        plan.link_dependencies();
+        Ok(plan)
+    }
+
+    /// Resolves every task's dependency cell against the index, once all
+    /// ids are known (a task may depend on one further down the file).
+    fn link_dependencies(&mut self) {
+        let mut links = Adjacency { offsets: Vec::with_capacity(self.tasks.len() + 1), targets: Vec::new() };
+        let mut unknown = Vec::new();
+        let mut malformed = Vec::new();
+        links.offsets.push(0);
+        for (position, task) in self.tasks.iter().enumerate() {
+            let start = links.targets.len();
+            for token in dependency_tokens(task.get(Column::Dependencies)) {
+                match self.resolve(token) {
+                    Ok(target) if !links.targets[start..].contains(&target) => links.targets.push(target),
+                    Ok(_) => {}
+                    Err(Some(id)) if !unknown.contains(&(position, id.clone())) => unknown.push((position, id)),
+                    Err(Some(_)) => {}
+                    Err(None) => malformed.push((position, token.to_owned())),
+                }
             }
+            links.offsets.push(links.targets.len());
         }
-        Ok(Plan { document, columns, tasks, index, dependencies, dependents, rejected_rows, milestones })
+        self.dependents = links.inverted();
+        self.dependencies = links;
+        self.unknown_dependencies = unknown;
+        self.malformed_dependencies = malformed;
+    }
+
+    /// A dependency token as a task position; `Err(Some(id))` for an id
+    /// not in the plan, `Err(None)` for a token that is no id at all.
+    fn resolve(&self, token: &str) -> Result<usize, Option<TaskId>> {
+        // Ids are usually written upper-case already: try without building one.
+        if let Some(&position) = self.index.get(token) {
+            return Ok(position);
+        }
+        let id = token.parse::<TaskId>().map_err(|_| None)?;
+        self.index.get(&id).copied().ok_or(Some(id))
     }
 
     pub fn tasks(&self) -> &[Task] {
@@ -118,12 +203,24 @@ impl Plan {
 
     /// Positions of the tasks `task` depends on that exist in the plan.
     pub fn dependencies_of(&self, task: usize) -> &[usize] {
-        &self.dependencies[task]
+        self.dependencies.of(task)
     }
 
     /// Positions of the tasks that list `task` as a dependency.
     pub fn dependents_of(&self, task: usize) -> &[usize] {
-        &self.dependents[task]
+        self.dependents.of(task)
+    }
+
+    /// Dependencies of `task` that name no task in the plan.
+    pub fn unknown_dependencies_of(&self, task: usize) -> impl Iterator<Item = &TaskId> {
+        let from = self.unknown_dependencies.partition_point(|(p, _)| *p < task);
+        self.unknown_dependencies[from..].iter().take_while(move |(p, _)| *p == task).map(|(_, id)| id)
+    }
+
+    /// Dependency tokens of `task` that are not task ids at all.
+    pub fn malformed_dependencies_of(&self, task: usize) -> impl Iterator<Item = &str> {
+        let from = self.malformed_dependencies.partition_point(|(p, _)| *p < task);
+        self.malformed_dependencies[from..].iter().take_while(move |(p, _)| *p == task).map(|(_, t)| t.as_str())
     }
 
     pub fn milestones(&self) -> &[Milestone] {
@@ -135,7 +232,7 @@ impl Plan {
     }
 
     pub fn columns(&self) -> &Columns {
-        &self.columns
+        &self.sheet.columns
     }
 
     /// The CSV exactly as it is (after any edits), byte for byte.
@@ -155,12 +252,10 @@ impl Plan {
     /// bytes differ in `csv_text()`; any header column may be named.
     pub fn set_field(&self, task: &TaskId, column: &str, value: &str) -> Result<Plan, PlanEditError> {
         let record = self.task(task).ok_or_else(|| PlanEditError::UnknownTask(task.clone()))?.record;
-        let field = self
-            .columns
-            .index_of(column)
-            .ok_or_else(|| PlanEditError::UnknownColumn(column.to_owned()))?;
+        let field =
+            self.sheet.columns.index_of(column).ok_or_else(|| PlanEditError::UnknownColumn(column.to_owned()))?;
         let parsed = self.document.with_field(record, field, value)?;
-        Ok(Plan::from_parsed(parsed, self.milestones.clone())?)
+        Ok(Plan::build(parsed.document.into_string(), self.milestones.clone())?)
     }
 }
 
@@ -198,10 +293,7 @@ mod tests {
         let id: TaskId = "B-2".parse().unwrap();
         let edited = original.set_field(&id, "status", "completed").unwrap();
         assert_eq!(edited.task(&id).and_then(Task::status), Some(Status::Completed));
-        assert_eq!(
-            edited.csv_text(),
-            original.csv_text().replace("B-2,p,b,x,busy", "B-2,p,b,x,completed")
-        );
+        assert_eq!(edited.csv_text(), original.csv_text().replace("B-2,p,b,x,busy", "B-2,p,b,x,completed"));
     }
 
     #[test]

@@ -15,13 +15,26 @@ pub enum Priority {
 
 impl Priority {
     pub fn parse(raw: &str) -> Priority {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "" => Priority::Unset,
-            "high" | "p1" | "p0" | "critical" | "urgent" => Priority::High,
-            "medium" | "med" | "p2" | "normal" => Priority::Medium,
-            "low" | "p3" | "p4" => Priority::Low,
-            _ => Priority::Other(raw.trim().to_owned()),
+        const SPELLINGS: [(&str, Priority); 12] = [
+            ("high", Priority::High),
+            ("p1", Priority::High),
+            ("p0", Priority::High),
+            ("critical", Priority::High),
+            ("urgent", Priority::High),
+            ("medium", Priority::Medium),
+            ("med", Priority::Medium),
+            ("p2", Priority::Medium),
+            ("normal", Priority::Medium),
+            ("low", Priority::Low),
+            ("p3", Priority::Low),
+            ("p4", Priority::Low),
+        ];
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Priority::Unset;
         }
+        let known = SPELLINGS.iter().find(|(spelling, _)| spelling.eq_ignore_ascii_case(raw));
+        known.map_or_else(|| Priority::Other(raw.to_owned()), |(_, priority)| priority.clone())
     }
 
     fn rank(&self) -> u8 {
@@ -41,9 +54,7 @@ impl Priority {
 
 impl Ord for Priority {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.rank()
-            .cmp(&other.rank())
-            .then_with(|| self.to_string().cmp(&other.to_string()))
+        self.rank().cmp(&other.rank()).then_with(|| self.to_string().cmp(&other.to_string()))
     }
 }
 

@@ -1,7 +1,5 @@
 //! The plan CSV's schema: which columns must exist and where they are.
 
-use csv::StringRecord;
-
 /// The columns the schema requires, in the seeds' order.
 pub const REQUIRED_COLUMNS: [&str; 13] = [
     "id",
@@ -60,11 +58,9 @@ pub struct Columns {
 }
 
 impl Columns {
-    pub fn from_header(header: &StringRecord) -> Result<Columns, SchemaError> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|name| name.trim_start_matches('\u{feff}').trim().to_owned())
-            .collect();
+    pub fn from_header<'a>(header: impl IntoIterator<Item = &'a str>) -> Result<Columns, SchemaError> {
+        let names: Vec<String> =
+            header.into_iter().map(|name| name.trim_start_matches('\u{feff}').trim().to_owned()).collect();
         let mut required = [0; REQUIRED_COLUMNS.len()];
         let mut missing = Vec::new();
         for (slot, wanted) in required.iter_mut().zip(REQUIRED_COLUMNS) {
@@ -73,11 +69,7 @@ impl Columns {
                 None => missing.push(wanted.to_owned()),
             }
         }
-        if missing.is_empty() {
-            Ok(Columns { required, names })
-        } else {
-            Err(SchemaError::MissingColumns(missing))
-        }
+        if missing.is_empty() { Ok(Columns { required, names }) } else { Err(SchemaError::MissingColumns(missing)) }
     }
 
     pub fn index(&self, column: Column) -> usize {
@@ -102,7 +94,7 @@ mod tests {
     fn columns_may_come_in_any_order_with_extras() {
         let mut names: Vec<&str> = REQUIRED_COLUMNS.iter().rev().copied().collect();
         names.push("sprint");
-        let columns = Columns::from_header(&StringRecord::from(names)).unwrap();
+        let columns = Columns::from_header(names).unwrap();
         assert_eq!(columns.index(Column::Id), 12);
         assert_eq!(columns.index_of("Sprint"), Some(13));
     }
@@ -110,7 +102,7 @@ mod tests {
     #[test]
     fn a_missing_column_is_named() {
         let names: Vec<&str> = REQUIRED_COLUMNS.iter().copied().filter(|c| *c != "owner").collect();
-        let err = Columns::from_header(&StringRecord::from(names)).unwrap_err();
+        let err = Columns::from_header(names).unwrap_err();
         assert_eq!(err.to_string(), "the plan CSV header lacks the column owner");
     }
 }

@@ -16,7 +16,11 @@ impl Plan {
             .iter()
             .map(|task| {
                 let id = &task.id;
-                let distance = if TaskId::loose_key(id.as_str()) == loose { 0 } else { 1 + edit_distance(&typed_upper, id.as_str()) };
+                let distance = if TaskId::loose_key(id.as_str()) == loose {
+                    0
+                } else {
+                    1 + edit_distance(&typed_upper, id.as_str())
+                };
                 (distance, id)
             })
             .filter(|(distance, _)| *distance <= 1 + typed_upper.len().max(3) / 3)

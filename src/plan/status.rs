@@ -20,13 +20,8 @@ pub enum Status {
 pub struct UnknownStatus(pub String);
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Todo,
-        Status::InProgress,
-        Status::Blocked,
-        Status::Deferred,
-        Status::Completed,
-    ];
+    pub const ALL: [Status; 5] =
+        [Status::Todo, Status::InProgress, Status::Blocked, Status::Deferred, Status::Completed];
 
     /// The spelling the schema requires; what planbot writes.
     pub fn canonical(self) -> &'static str {
@@ -60,12 +55,17 @@ impl FromStr for Status {
     /// Accepts any case and `-`, `_` or space between words, plus the
     /// team's habitual aliases (`busy`, `done`, `wip`).
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let folded: String = raw
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .flat_map(char::to_lowercase)
-            .collect();
+        // The spellings the team writes every day, without allocating.
+        match raw {
+            "todo" => return Ok(Status::Todo),
+            "in-progress" | "busy" => return Ok(Status::InProgress),
+            "blocked" => return Ok(Status::Blocked),
+            "deferred" => return Ok(Status::Deferred),
+            "completed" | "done" => return Ok(Status::Completed),
+            _ => {}
+        }
+        let folded: String =
+            raw.trim().chars().filter(|c| !matches!(c, '-' | '_' | ' ')).flat_map(char::to_lowercase).collect();
         match folded.as_str() {
             "todo" | "open" | "notstarted" => Ok(Status::Todo),
             "inprogress" | "busy" | "wip" | "started" | "doing" => Ok(Status::InProgress),

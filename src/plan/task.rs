@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use csv::StringRecord;
-
-use super::schema::{Column, Columns};
+use super::schema::Column;
+use super::sheet::{RowRef, Sheet};
 use super::{Priority, Status, TaskId, UnknownStatus};
+use chrono::NaiveDate;
 
 /// A cell that may be empty, well-formed, or kept as written for lint.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,43 +41,36 @@ pub struct Task {
     pub record: usize,
     pub status: Result<Status, UnknownStatus>,
     pub priority: Priority,
-    pub dependencies: Vec<TaskId>,
-    /// Dependency tokens that are not task ids at all.
-    pub malformed_dependencies: Vec<String>,
     pub estimated_hours: Cell<f64>,
     pub completion_date: Cell<NaiveDate>,
-    fields: StringRecord,
-    columns: Arc<Columns>,
+    row: RowRef,
+    sheet: Arc<Sheet>,
 }
 
 impl Task {
-    pub(super) fn from_record(
-        id: TaskId,
-        record: usize,
-        line: u32,
-        fields: StringRecord,
-        columns: Arc<Columns>,
-    ) -> Task {
-        let field = |column: Column| fields.get(columns.index(column)).unwrap_or("");
-        let (dependencies, malformed_dependencies) = parse_dependencies(field(Column::Dependencies));
+    pub(super) fn new(id: TaskId, record: usize, line: u32, row: RowRef, sheet: Arc<Sheet>) -> Task {
+        let cell = |column: Column| sheet.cell(row, column);
         Task {
             id,
             line,
             record,
-            status: field(Column::Status).parse(),
-            priority: Priority::parse(field(Column::Priority)),
-            dependencies,
-            malformed_dependencies,
-            estimated_hours: Cell::parse_with(field(Column::EstimatedHours), parse_hours),
-            completion_date: Cell::parse_with(field(Column::CompletionDate), parse_iso_date),
-            fields,
-            columns,
+            status: cell(Column::Status).parse(),
+            priority: Priority::parse(cell(Column::Priority)),
+            estimated_hours: Cell::parse_with(cell(Column::EstimatedHours), parse_hours),
+            completion_date: Cell::parse_with(cell(Column::CompletionDate), parse_iso_date),
+            row,
+            sheet,
         }
     }
 
-    /// The raw text of a schema column, as written in the file.
+    /// The text of a schema column as written in the file (trimmed).
     pub fn get(&self, column: Column) -> &str {
-        self.fields.get(self.columns.index(column)).unwrap_or("").trim()
+        self.sheet.cell(self.row, column)
+    }
+
+    /// Any column of the file by name, its own extra columns included.
+    pub fn get_named(&self, column: &str) -> Option<&str> {
+        self.sheet.columns.index_of(column).map(|index| self.sheet.arena.field(self.row, index))
     }
 
     pub fn title(&self) -> &str {
@@ -132,20 +124,8 @@ impl Task {
 }
 
 /// Dependencies are written `A-1, B-2`, `A-1;B-2` or `A-1 | B-2`.
-fn parse_dependencies(raw: &str) -> (Vec<TaskId>, Vec<String>) {
-    let mut ids = Vec::new();
-    let mut malformed = Vec::new();
-    for token in raw.split(|c: char| matches!(c, ',' | ';' | '|') || c.is_whitespace()) {
-        if token.is_empty() {
-            continue;
-        }
-        match token.parse::<TaskId>() {
-            Ok(id) if !ids.contains(&id) => ids.push(id),
-            Ok(_) => {}
-            Err(_) => malformed.push(token.to_owned()),
-        }
-    }
-    (ids, malformed)
+pub(super) fn dependency_tokens(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(|c: char| matches!(c, ',' | ';' | '|') || c.is_whitespace()).filter(|token| !token.is_empty())
 }
 
 fn parse_hours(raw: &str) -> Option<f64> {
@@ -155,8 +135,16 @@ fn parse_hours(raw: &str) -> Option<f64> {
 /// The schema requires ISO 8601 calendar dates, `YYYY-MM-DD`.
 pub fn parse_iso_date(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    shaped.then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()).flatten()
+    let bytes = raw.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| raw[range].parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(i32::try_from(number(0..4)?).ok()?, number(5..7)?, number(8..10)?)
 }
 
 #[cfg(test)]
@@ -165,12 +153,8 @@ mod tests {
 
     #[test]
     fn dependencies_accept_the_separators_people_use() {
-        let (ids, malformed) = parse_dependencies("ORG-006, AUTH-004;AIGW-9 | x y");
-        let ids: Vec<&str> = ids.iter().map(TaskId::as_str).collect();
-        assert_eq!(ids, ["ORG-006", "AUTH-004", "AIGW-9", "X", "Y"]);
-        assert!(malformed.is_empty());
-        let (_, malformed) = parse_dependencies("AUTH-001, ?");
-        assert_eq!(malformed, ["?"]);
+        let tokens: Vec<&str> = dependency_tokens("ORG-006, AUTH-004;AIGW-9 | x  ?").collect();
+        assert_eq!(tokens, ["ORG-006", "AUTH-004", "AIGW-9", "x", "?"]);
     }
 
     #[test]

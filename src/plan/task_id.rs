@@ -1,12 +1,15 @@
 //! Task identifiers such as `DEVOPS-035`.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A task id: letters and digits in `-`-separated parts, starting with a
-/// letter (`AUTH-001`, `T1`). Stored upper-case so lookups ignore case.
+/// letter (`AUTH-001`, `T1`). Stored upper-case so lookups ignore case;
+/// shared, because dependencies and indexes repeat the same ids.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(Box<str>);
+pub struct TaskId(Arc<str>);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidTaskId {
@@ -44,13 +47,22 @@ impl FromStr for TaskId {
         }
         let well_formed = trimmed.len() <= MAX_LEN
             && trimmed.starts_with(|c: char| c.is_ascii_alphabetic())
-            && trimmed
-                .split('-')
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+            && trimmed.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
         if !well_formed {
             return Err(InvalidTaskId::Malformed(trimmed.to_owned()));
         }
-        Ok(TaskId(trimmed.to_ascii_uppercase().into_boxed_str()))
+        if trimmed.bytes().any(|b| b.is_ascii_lowercase()) {
+            return Ok(TaskId(Arc::from(trimmed.to_ascii_uppercase())));
+        }
+        Ok(TaskId(Arc::from(trimmed)))
+    }
+}
+
+/// Lets an index keyed by `TaskId` be searched with an upper-case `&str`
+/// without building an id (both hash as the same string).
+impl Borrow<str> for TaskId {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

@@ -75,7 +75,9 @@ fn render_block(block: &Block) -> Vec<SlackBlock> {
             .map(|chunk| {
                 let texts = chunk
                     .iter()
-                    .map(|(label, value)| markdown(clip(&format!("*{}*\n{}", escape(label), mrkdwn(value)), MAX_FIELD_CHARS)))
+                    .map(|(label, value)| {
+                        markdown(clip(&format!("*{}*\n{}", escape(label), mrkdwn(value)), MAX_FIELD_CHARS))
+                    })
                     .collect();
                 SlackSectionBlock::new().with_fields(texts).into()
             })

@@ -43,7 +43,13 @@ impl SigningSecret {
 
     /// Checks a request's signature headers against its raw body at `now`
     /// (Unix seconds).
-    pub fn verify(&self, timestamp: Option<&str>, signature: Option<&str>, body: &[u8], now: i64) -> Result<(), SignatureError> {
+    pub fn verify(
+        &self,
+        timestamp: Option<&str>,
+        signature: Option<&str>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(), SignatureError> {
         let timestamp = timestamp.ok_or(SignatureError::Missing("X-Slack-Request-Timestamp"))?;
         let signature = signature.ok_or(SignatureError::Missing("X-Slack-Signature"))?;
         let sent_at: i64 = timestamp.trim().parse().map_err(|_| SignatureError::BadTimestamp)?;
@@ -129,13 +135,24 @@ mod tests {
         let now = 1_531_420_618;
         let secret = secret();
         let tampered = BODY.replace("text=", "text=lint");
-        assert_eq!(secret.verify(Some(TIMESTAMP), Some(EXPECTED), tampered.as_bytes(), now), Err(SignatureError::Mismatch));
+        assert_eq!(
+            secret.verify(Some(TIMESTAMP), Some(EXPECTED), tampered.as_bytes(), now),
+            Err(SignatureError::Mismatch)
+        );
         let other = SigningSecret::new("another-secret").unwrap();
         assert_eq!(other.verify(Some(TIMESTAMP), Some(EXPECTED), BODY.as_bytes(), now), Err(SignatureError::Mismatch));
-        for garbled in ["", "v0=", "v1=a2114d", "v0=zz", "a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"] {
-            assert_eq!(secret.verify(Some(TIMESTAMP), Some(garbled), BODY.as_bytes(), now), Err(SignatureError::Mismatch));
+        for garbled in
+            ["", "v0=", "v1=a2114d", "v0=zz", "a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"]
+        {
+            assert_eq!(
+                secret.verify(Some(TIMESTAMP), Some(garbled), BODY.as_bytes(), now),
+                Err(SignatureError::Mismatch)
+            );
         }
-        assert_eq!(secret.verify(None, Some(EXPECTED), BODY.as_bytes(), now), Err(SignatureError::Missing("X-Slack-Request-Timestamp")));
+        assert_eq!(
+            secret.verify(None, Some(EXPECTED), BODY.as_bytes(), now),
+            Err(SignatureError::Missing("X-Slack-Request-Timestamp"))
+        );
     }
 
     #[test]

@@ -37,9 +37,8 @@ async fn stamp(path: &Path) -> String {
 }
 
 async fn read_text(path: &Path) -> Result<String, SourceError> {
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|source| SourceError::Read { path: path.display().to_string(), source })?;
+    let bytes =
+        tokio::fs::read(path).await.map_err(|source| SourceError::Read { path: path.display().to_string(), source })?;
     String::from_utf8(bytes).map_err(|_| SourceError::NotUtf8 { path: path.display().to_string() })
 }
 

@@ -24,11 +24,8 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5));
         // WAL lets the command log write while commands read; an in-memory
         // database lives in one connection, so it must not be pooled wider.
-        let (options, connections) = if in_memory {
-            (options, 1)
-        } else {
-            (options.journal_mode(SqliteJournalMode::Wal), 4)
-        };
+        let (options, connections) =
+            if in_memory { (options, 1) } else { (options.journal_mode(SqliteJournalMode::Wal), 4) };
         let pool = SqlitePoolOptions::new().max_connections(connections).connect_with(options).await?;
         Ok(SqliteStore { pool })
     }

@@ -79,7 +79,13 @@ impl TestApp {
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
         let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
         let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
-        let state = AppState { plan: Arc::clone(&plan), store: Arc::clone(&store), signing_secret: secret.clone(), command_log, clock };
+        let state = AppState {
+            plan: Arc::clone(&plan),
+            store: Arc::clone(&store),
+            signing_secret: secret.clone(),
+            command_log,
+            clock,
+        };
         TestApp { router: router(Arc::new(state)), secret, store, plan }
     }
 
@@ -91,7 +97,13 @@ impl TestApp {
         self.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await
     }
 
-    pub async fn post(&self, path: &str, body: String, timestamp: Option<&str>, signature: Option<&str>) -> SlackResponse {
+    pub async fn post(
+        &self,
+        path: &str,
+        body: String,
+        timestamp: Option<&str>,
+        signature: Option<&str>,
+    ) -> SlackResponse {
         let mut request = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
         if let Some(timestamp) = timestamp {
             request = request.header("X-Slack-Request-Timestamp", timestamp);

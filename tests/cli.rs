@@ -1,0 +1,172 @@
+//! The `planbot` binary as a newcomer uses it: no Slack, no GitHub.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_planbot");
+
+fn planbot(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("PLAN_SOURCE")
+        .env_remove("SLACK_SIGNING_SECRET")
+        .env_remove("DATABASE_URL");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("planbot runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn ask_prints_the_task_card_from_the_built_in_example_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = planbot(dir.path(), &["ask", "status DEVOPS-035"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("🔴 DEVOPS-035 · Prod deploy / Capecraft\n"), "{text}");
+    for line in [
+        "Status: blocked",
+        "Owner: devops",
+        "Priority: high",
+        "• 🔵 AUTH-005 Security hardening & tests · backend · in-progress",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    assert!(!text.contains('*') && !text.contains("&amp;"), "no Slack markup in the terminal:\n{text}");
+}
+
+#[test]
+fn ask_as_a_user_remembers_their_role_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let claimed = planbot(dir.path(), &["ask", "--as", "U024BE7LH", "iam", "frontend"], &[]);
+    assert!(stdout(&claimed).contains("Got it: you are frontend."), "{}", stdout(&claimed));
+    let mine = planbot(dir.path(), &["ask", "--as", "U024BE7LH", "mine"], &[]);
+    assert!(stdout(&mine).contains("FE-004 Login page + form"), "{}", stdout(&mine));
+    assert!(dir.path().join("planbot.db").exists(), "the default SQLite file is created on first use");
+}
+
+#[test]
+fn ask_rejects_a_malformed_user_id_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = planbot(dir.path(), &["ask", "--as", "bob", "mine"], &[]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("is not a Slack user id"), "{}", stderr(&output));
+}
+
+fn write_plan(dir: &Path, csv: &str) {
+    std::fs::create_dir_all(dir.join("docs")).unwrap();
+    std::fs::write(dir.join("docs/autorisen_project_plan.csv"), csv).unwrap();
+}
+
+const HEADER: &str = "id,phase,task,owner,status,priority,dependencies,estimated_hours,completion_date,artifacts,verification,notes,codex_hints";
+
+#[test]
+fn check_reports_problems_at_their_physical_lines_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    write_plan(
+        dir.path(),
+        &format!("{HEADER}\nA-1,,\"two\nlines\",ops,todo,,,,,,,,\nA-1,,dup,ops,shipped,,Z-9,lots,,,,,\n"),
+    );
+    let output = planbot(dir.path(), &["check", "."], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("docs/autorisen_project_plan.csv:4: error: duplicate id A-1 (first defined on line 2)"),
+        "{text}"
+    );
+    assert!(text.contains(":4: error: A-1 depends on Z-9, which is not in the plan"), "{text}");
+    assert!(text.contains(":4: error: A-1: estimated_hours \"lots\" is not a number of hours"), "{text}");
+}
+
+#[test]
+fn check_passes_the_example_plan_and_a_plan_source_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(planbot(dir.path(), &["check"], &[]).status.code(), Some(0));
+    write_plan(dir.path(), &format!("{HEADER}\nA-1,,a,ops,todo,,,,,,,,\n"));
+    let output = planbot(dir.path(), &["check"], &[("PLAN_SOURCE", dir.path().to_str().unwrap())]);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("1 tasks, 0 errors"), "{}", stderr(&output));
+}
+
+#[test]
+fn check_names_a_missing_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write_plan(dir.path(), "id,phase,task,status\nA-1,,a,todo\n");
+    let output = planbot(dir.path(), &["check", "docs/autorisen_project_plan.csv"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("lacks the columns owner, priority, dependencies"), "{}", stdout(&output));
+}
+
+#[test]
+fn serve_without_configuration_lists_every_problem_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = planbot(dir.path(), &["serve"], &[("PORT", "eighty"), ("PLAN_SOURCE", "/nowhere")]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    for variable in ["PORT:", "PLAN_SOURCE:", "SLACK_SIGNING_SECRET: not set"] {
+        assert!(text.contains(variable), "missing {variable} in:\n{text}");
+    }
+    assert!(!text.contains("panicked") && !text.contains("backtrace"), "{text}");
+}
+
+#[test]
+fn migrate_prepares_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = planbot(dir.path(), &["migrate"], &[("DATABASE_URL", "sqlite://fresh.db")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("database migrations applied (sqlite)"));
+    assert!(dir.path().join("fresh.db").exists());
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn serve_answers_over_tcp_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("PLAN_SOURCE")
+        .env("PORT", port.to_string())
+        .env("SLACK_SIGNING_SECRET", "secret")
+        .env("DATABASE_URL", "sqlite://serve.db")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let health = (0..100).find_map(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        get(port, "/api/health")
+    });
+    let health = health.expect("serve came up");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("\"task_count\":27"), "{health}");
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    let mut logs = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert!(logs.contains("planbot stopped"), "{logs}");
+    assert!(!logs.contains("secret\""), "the signing secret never reaches the logs");
+}

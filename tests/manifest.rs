@@ -1,0 +1,39 @@
+//! manifest.yml is a valid Slack app manifest and matches what we serve.
+
+use serde_json::Value;
+
+fn manifest() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/manifest.yml")).expect("manifest.yml");
+    serde_yaml_ng::from_str(&text).expect("manifest.yml is YAML")
+}
+
+#[test]
+fn the_manifest_satisfies_slacks_schema() {
+    let schema_text = include_str!("data/slack-manifest.schema.1.0.0.json");
+    let schema: Value = serde_json::from_str(schema_text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let manifest = manifest();
+    let errors: Vec<String> =
+        validator.iter_errors(&manifest).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "manifest.yml is not a valid Slack manifest:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn the_schema_check_catches_a_broken_manifest() {
+    let schema: Value = serde_json::from_str(include_str!("data/slack-manifest.schema.1.0.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut broken = manifest();
+    broken["features"]["slash_commands"][0]["command"] = Value::from("plan");
+    broken["settings"]["not_a_setting"] = Value::from(true);
+    assert!(validator.iter_errors(&broken).count() >= 2);
+}
+
+#[test]
+fn the_plan_command_points_at_the_endpoint_we_serve() {
+    let manifest = manifest();
+    let command = &manifest["features"]["slash_commands"][0];
+    assert_eq!(command["command"], "/plan");
+    assert!(command["url"].as_str().unwrap().ends_with("/slack/commands"));
+    let scopes = manifest["oauth_config"]["scopes"]["bot"].as_array().unwrap();
+    assert!(scopes.iter().any(|s| s == "commands"));
+}
