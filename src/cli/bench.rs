@@ -25,8 +25,8 @@ pub struct BenchArgs {
     /// Plan sizes to generate, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     tasks: Vec<usize>,
-    /// Timed repetitions of each load measurement.
-    #[arg(long, default_value_t = 7)]
+    /// Timed repetitions of each load measurement (the fastest counts).
+    #[arg(long, default_value_t = 15)]
     runs: usize,
     /// Signed /plan requests sent through the router per plan size.
     #[arg(long, default_value_t = 20_000)]
@@ -81,26 +81,21 @@ pub fn generate_plan(size: usize) -> String {
     csv
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
+/// Runs of the two loads alternate, so both see the same machine state,
+/// and each keeps its fastest run: noise on a shared machine only ever
+/// adds time.
 fn bench_load(csv: &str, size: usize, runs: usize) {
-    let bare = median((0..runs).map(|_| time(|| bare_csv_pass(csv))).collect());
-    // The plan is dropped after the clock stops: freeing it is not loading it.
-    let ours = median(
-        (0..runs)
-            .map(|_| {
-                let text = csv.to_owned();
-                let started = Instant::now();
-                let plan = Plan::parse(text, None);
-                let elapsed = started.elapsed();
-                drop(std::hint::black_box(plan));
-                elapsed
-            })
-            .collect(),
-    );
+    let mut bare = Duration::MAX;
+    let mut ours = Duration::MAX;
+    for _ in 0..runs {
+        bare = bare.min(time(|| bare_csv_pass(csv)));
+        let text = csv.to_owned();
+        let started = Instant::now();
+        let plan = Plan::parse(text, None);
+        ours = ours.min(started.elapsed());
+        // Freeing the plan is not loading it: dropped after the clock stops.
+        drop(std::hint::black_box(plan));
+    }
     let ratio = ours.as_secs_f64() / bare.as_secs_f64();
     println!("| bare `csv::ByteRecord` pass | {size} tasks | {:.1} ms | baseline |", ms(bare));
     println!("| load + index (`Plan::parse`) | {size} tasks | {:.1} ms ({ratio:.2}× bare) | ≤ 2× |", ms(ours));

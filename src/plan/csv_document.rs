@@ -37,6 +37,43 @@ pub struct ParsedCsv {
     pub records: Vec<StringRecord>,
 }
 
+/// One record's place in `Cells`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    first: usize,
+    count: usize,
+}
+
+/// The unquoted values of every record, in one string and one table of
+/// field end offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    text: String,
+    ends: Vec<usize>,
+    rows: Vec<Row>,
+}
+
+impl Cells {
+    /// Every record, header first.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Field `index` of `row`, or `""` when the record is shorter.
+    pub fn field(&self, row: Row, index: usize) -> &str {
+        if index >= row.count {
+            return "";
+        }
+        let at = row.first + index;
+        let start = if at == 0 { 0 } else { self.ends[at - 1] };
+        &self.text[start..self.ends[at]]
+    }
+
+    pub fn row(&self, row: Row) -> impl Iterator<Item = &str> {
+        (0..row.count).map(move |index| self.field(row, index))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
     #[error("line {line}: {message}")]
@@ -55,34 +92,54 @@ impl CsvDocument {
     /// Reads `text` with the `csv` crate's default dialect, records of any
     /// length allowed (the schema check comes later and names the problem).
     pub fn parse(text: String) -> Result<ParsedCsv, CsvError> {
-        let mut records = Vec::new();
-        let document = CsvDocument::read(text, |_, record| records.push(record.clone()))?;
+        let (document, cells) = CsvDocument::read(text)?;
+        let records = cells.rows().iter().map(|&row| cells.row(row).collect::<StringRecord>()).collect();
         Ok(ParsedCsv { document, records })
     }
 
-    /// Like `parse`, but hands each record to `visit` instead of keeping
-    /// it, so a large plan is read without an allocation per record.
-    pub fn read(text: String, mut visit: impl FnMut(RecordSpan, &StringRecord)) -> Result<CsvDocument, CsvError> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-        let mut lines = LineCounter::new(text.as_bytes());
+    /// Reads every record's cells into one arena. This drives `csv-core`
+    /// (the `csv` crate's own engine, same dialect) straight into the
+    /// arena, so a large plan costs no allocation or copy per record.
+    pub fn read(text: String) -> Result<(CsvDocument, Cells), CsvError> {
+        use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record};
+        let input = text.as_bytes();
+        let mut core = csv_core::Reader::new();
+        // Unquoting only ever shortens a field, so the file's size is enough.
+        let mut out = vec![0u8; input.len() + 1];
+        let mut ends: Vec<usize> = vec![0; 64 + input.len() / 8];
+        let (mut consumed, mut written, mut ended) = (0, 0, 0);
+        let mut row = (0, 0, 0);
+        let mut lines = LineCounter::new(input);
         let mut spans = Vec::new();
-        let mut record = StringRecord::new();
+        let mut rows = Vec::new();
         loop {
-            let read = reader.read_record(&mut record).map_err(|err| CsvError::Malformed {
-                line: lines.line_at(reader.position().byte() as usize),
-                message: err.to_string(),
-            })?;
-            if !read {
-                break;
+            let (result, nin, nout, nend) =
+                core.read_record(&input[consumed..], &mut out[written..], &mut ends[ended..]);
+            consumed += nin;
+            written += nout;
+            ended += nend;
+            match result {
+                InputEmpty => {}
+                OutputFull => out.resize(out.len() * 2, 0),
+                OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                Record => {
+                    let (row_input, row_output, row_ends) = row;
+                    // csv-core counts ends from the start of each record.
+                    ends[row_ends..ended].iter_mut().for_each(|end| *end += row_output);
+                    rows.push(Row { first: row_ends, count: ended - row_ends });
+                    let start = first_field_offset(&text, row_input);
+                    spans.push(RecordSpan { start, line: lines.line_at(start) });
+                    row = (consumed, written, ended);
+                }
+                End => break,
             }
-            let raw_position = record.position().map_or(0, |p| p.byte() as usize);
-            let start = first_field_offset(&text, raw_position);
-            let span = RecordSpan { start, line: lines.line_at(start) };
-            spans.push(span);
-            visit(span, &record);
         }
-        drop(reader);
-        Ok(CsvDocument { text, spans })
+        out.truncate(written);
+        ends.truncate(ended);
+        let line = lines.line_at(input.len());
+        let text_of_cells = String::from_utf8(out)
+            .map_err(|_| CsvError::Malformed { line, message: "a field is not UTF-8 text".to_owned() })?;
+        Ok((CsvDocument { text, spans }, Cells { text: text_of_cells, ends, rows }))
     }
 
     pub fn as_str(&self) -> &str {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-pub use csv_document::{CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan};
+pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan, Row};
 pub use graph::CriticalPath;
 pub use lint::{Diagnostic, Severity};
 pub use milestones::{Milestone, parse_milestones};
@@ -26,7 +26,7 @@ pub use schema::{Column, Columns, REQUIRED_COLUMNS, SchemaError};
 pub use status::{Status, UnknownStatus};
 pub use task::{Cell, Task, parse_iso_date};
 
-use sheet::{FieldArena, RowRef, Sheet};
+use sheet::Sheet;
 use task::dependency_tokens;
 pub use task_id::{InvalidTaskId, TaskId};
 
@@ -116,16 +116,14 @@ impl Plan {
     }
 
     fn build(csv_text: String, milestones: Vec<Milestone>) -> Result<Plan, PlanError> {
-        let mut arena = FieldArena::with_capacity(csv_text.len());
-        let mut rows: Vec<(RecordSpan, RowRef)> = Vec::new();
-        let document = CsvDocument::read(csv_text, |span, record| rows.push((span, arena.push(record))))?;
-        let (_, header) = rows.first().copied().ok_or(SchemaError::Empty)?;
-        let columns = Columns::from_header(arena.row(header))?;
-        let sheet = Arc::new(Sheet { arena, columns });
+        let (document, cells) = CsvDocument::read(csv_text)?;
+        let header = *cells.rows().first().ok_or(SchemaError::Empty)?;
+        let columns = Columns::from_header(cells.row(header))?;
+        let sheet = Arc::new(Sheet { cells, columns });
 
-        let mut tasks = Vec::with_capacity(rows.len());
+        let mut tasks = Vec::with_capacity(sheet.cells.rows().len());
         let mut rejected_rows = Vec::new();
-        for (record, &(span, row)) in rows.iter().enumerate().skip(1) {
+        for (record, (&row, span)) in sheet.cells.rows().iter().zip(document.spans()).enumerate().skip(1) {
             match sheet.cell(row, Column::Id).parse::<TaskId>() {
                 Ok(id) => tasks.push(Task::new(id, record, span.line, row, Arc::clone(&sheet))),
                 Err(problem) => rejected_rows.push(RejectedRow { line: span.line, problem }),

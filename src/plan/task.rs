@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use super::csv_document::Row;
 use super::schema::Column;
-use super::sheet::{RowRef, Sheet};
+use super::sheet::Sheet;
 use super::{Priority, Status, TaskId, UnknownStatus};
 use chrono::NaiveDate;
 
@@ -24,7 +25,7 @@ impl<T: Copy> Cell<T> {
     }
 
     fn parse_with(raw: &str, parse: impl FnOnce(&str) -> Option<T>) -> Cell<T> {
-        let raw = raw.trim();
+        let raw = raw.trim_ascii();
         if raw.is_empty() {
             return Cell::Empty;
         }
@@ -43,12 +44,12 @@ pub struct Task {
     pub priority: Priority,
     pub estimated_hours: Cell<f64>,
     pub completion_date: Cell<NaiveDate>,
-    row: RowRef,
+    row: Row,
     sheet: Arc<Sheet>,
 }
 
 impl Task {
-    pub(super) fn new(id: TaskId, record: usize, line: u32, row: RowRef, sheet: Arc<Sheet>) -> Task {
+    pub(super) fn new(id: TaskId, record: usize, line: u32, row: Row, sheet: Arc<Sheet>) -> Task {
         let cell = |column: Column| sheet.cell(row, column);
         Task {
             id,
@@ -70,7 +71,7 @@ impl Task {
 
     /// Any column of the file by name, its own extra columns included.
     pub fn get_named(&self, column: &str) -> Option<&str> {
-        self.sheet.columns.index_of(column).map(|index| self.sheet.arena.field(self.row, index))
+        self.sheet.columns.index_of(column).map(|index| self.sheet.cells.field(self.row, index))
     }
 
     pub fn title(&self) -> &str {
@@ -134,7 +135,7 @@ fn parse_hours(raw: &str) -> Option<f64> {
 
 /// The schema requires ISO 8601 calendar dates, `YYYY-MM-DD`.
 pub fn parse_iso_date(raw: &str) -> Option<NaiveDate> {
-    let raw = raw.trim();
+    let raw = raw.trim_ascii();
     let bytes = raw.as_bytes();
     let shaped = bytes.len() == 10
         && bytes[4] == b'-'

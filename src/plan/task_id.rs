@@ -41,14 +41,11 @@ impl FromStr for TaskId {
     type Err = InvalidTaskId;
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let trimmed = raw.trim();
+        let trimmed = raw.trim_ascii();
         if trimmed.is_empty() {
             return Err(InvalidTaskId::Empty);
         }
-        let well_formed = trimmed.len() <= MAX_LEN
-            && trimmed.starts_with(|c: char| c.is_ascii_alphabetic())
-            && trimmed.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
-        if !well_formed {
+        if !is_well_formed(trimmed.as_bytes()) {
             return Err(InvalidTaskId::Malformed(trimmed.to_owned()));
         }
         if trimmed.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -56,6 +53,21 @@ impl FromStr for TaskId {
         }
         Ok(TaskId(Arc::from(trimmed)))
     }
+}
+
+/// A letter first, then letters, digits and single dashes, no dash last.
+/// One pass over the bytes: every row of the plan goes through here.
+fn is_well_formed(bytes: &[u8]) -> bool {
+    if bytes.len() > MAX_LEN || !bytes[0].is_ascii_alphabetic() || bytes[bytes.len() - 1] == b'-' {
+        return false;
+    }
+    let mut previous_dash = false;
+    bytes.iter().all(|&b| {
+        let dash = b == b'-';
+        let ok = b.is_ascii_alphanumeric() || (dash && !previous_dash);
+        previous_dash = dash;
+        ok
+    })
 }
 
 /// Lets an index keyed by `TaskId` be searched with an upper-case `&str`
