@@ -273,3 +273,70 @@ mod signatures {
         assert_eq!(response.status, StatusCode::BAD_REQUEST);
     }
 }
+
+#[tokio::test]
+async fn status_alone_counts_tasks_and_lists_open_high_priority_work() {
+    let app = example_app().await;
+    let shown = app.slash(USER, "status").await.shown_text();
+    assert!(shown.contains("*Plan status · 27 tasks*"), "{shown}");
+    assert!(shown.contains("18% completed (5 of 27)"), "{shown}");
+    assert!(shown.contains("*in-progress*\n:large_blue_circle: 7"), "busy counts as in-progress: {shown}");
+    assert!(shown.contains("*Open high-priority tasks (12)*"), "{shown}");
+    assert!(!shown.contains("AUTH-001"), "completed work is not open: {shown}");
+}
+
+#[tokio::test]
+async fn owner_lists_open_work_first_and_counts_the_rest() {
+    let app = example_app().await;
+    let shown = app.slash(USER, "owner DEVOPS").await.shown_text();
+    assert!(shown.contains("*devops's tasks · "), "{shown}");
+    let started = shown.find("DEVOPS-033").expect("in-progress task listed");
+    let blocked = shown.find("DEVOPS-035").expect("blocked task listed");
+    assert!(started < blocked, "in progress before blocked:\n{shown}");
+    assert!(shown.contains("completed ·"), "{shown}");
+    let unknown = app.slash(USER, "owner nobody").await.shown_text();
+    assert!(unknown.contains("No task in the plan is owned by `nobody`. Owners in the plan: "), "{unknown}");
+}
+
+#[tokio::test]
+async fn search_finds_tasks_by_words_in_titles_and_notes() {
+    let app = example_app().await;
+    let shown = app.slash(USER, "search capecraft").await.shown_text();
+    assert!(shown.contains("*1 task matching *`capecraft`"), "{shown}");
+    assert!(shown.contains("DEVOPS-035"), "{shown}");
+    let none = app.slash(USER, "search zeppelin").await.shown_text();
+    assert!(none.contains("No task mentions `zeppelin`"), "{none}");
+}
+
+#[tokio::test]
+async fn lint_reports_problems_with_file_and_line() {
+    let plan = csv(&["A-1,,a,ops,todo,,B-9,,,,,,", "A-1,,dup,ops,todo,,,,,,,,"]);
+    let app = TestApp::start(in_memory(plan, None), databases::sqlite().await).await;
+    let shown = app.slash(USER, "lint").await.shown_text();
+    assert!(shown.contains("*2 errors, 0 warnings*"), "{shown}");
+    assert!(
+        shown.contains("`docs/autorisen_project_plan.csv:2: error: A-1 depends on B-9, which is not in the plan`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`docs/autorisen_project_plan.csv:3: error: duplicate id A-1 (first defined on line 2)`"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn help_lists_the_grammar_with_examples() {
+    let app = example_app().await;
+    let shown = app.slash(USER, "help").await.shown_text();
+    for example in [
+        "`/plan status DEVOPS-035`",
+        "`/plan blockers`",
+        "`/plan next [OWNER]`",
+        "`/plan iam backend`",
+        "`/plan deps ORG-007`",
+    ] {
+        assert!(shown.contains(example), "missing {example}:\n{shown}");
+    }
+    let missing_argument = app.slash(USER, "deps").await.shown_text();
+    assert!(missing_argument.contains("`deps` needs more: deps ID"), "{missing_argument}");
+}

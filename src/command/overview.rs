@@ -17,6 +17,9 @@ pub fn overview(ctx: &Context<'_>) -> Reply {
         *counts.entry(task.status()).or_default() += 1;
     }
     let completed = counts.get(&Some(Status::Completed)).copied().unwrap_or(0);
+    // Known statuses in lifecycle order, anything unreadable last.
+    let unreadable = counts.remove(&None);
+    let counts: Vec<(Option<Status>, usize)> = counts.into_iter().chain(unreadable.map(|n| (None, n))).collect();
     let mut blocks = vec![
         Block::Heading(Text::bold(format!("Plan status · {total} tasks"))),
         Block::Paragraph(Text::plain(progress_bar(completed, total))),
