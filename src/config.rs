@@ -71,43 +71,60 @@ impl Config {
         let mut problems = Vec::new();
         let mut problem = |variable: &'static str, message: String| problems.push(Problem { variable, message });
 
-        let port = match get("PORT").map(|raw| raw.parse::<u16>()) {
-            None => DEFAULT_PORT,
-            Some(Ok(port)) if port > 0 => port,
-            Some(_) => {
-                problem("PORT", "must be a TCP port number from 1 to 65535".into());
-                DEFAULT_PORT
-            }
-        };
+        let port = parse_number(&get, &mut problem, "PORT", DEFAULT_PORT, "must be a TCP port number from 1 to 65535");
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !["sqlite:", "postgres://", "postgresql://"].iter().any(|scheme| database_url.starts_with(scheme)) {
             problem("DATABASE_URL", "must start with sqlite: (e.g. sqlite://planbot.db) or postgres://".into());
         }
         let plan_source = plan_source(&get, &mut problem);
-        let plan_refresh = match get("PLAN_REFRESH_SECS").map(|raw| raw.parse::<u64>()) {
-            None => Duration::from_secs(DEFAULT_REFRESH_SECS),
-            Some(Ok(secs)) if secs > 0 => Duration::from_secs(secs),
-            Some(_) => {
-                problem("PLAN_REFRESH_SECS", "must be a whole number of seconds, at least 1".into());
-                Duration::from_secs(DEFAULT_REFRESH_SECS)
-            }
-        };
-        let signing_secret = match (needs, get("SLACK_SIGNING_SECRET")) {
-            (_, Some(secret)) => SigningSecret::new(&secret).ok(),
-            (Needs::SlackServer, None) => {
-                problem(
-                    "SLACK_SIGNING_SECRET",
-                    "not set; copy it from your Slack app's Basic Information → App Credentials".into(),
-                );
-                None
-            }
-            (Needs::Offline, None) => None,
-        };
+        let refresh_secs = parse_number(
+            &get,
+            &mut problem,
+            "PLAN_REFRESH_SECS",
+            DEFAULT_REFRESH_SECS,
+            "must be a whole number of seconds, at least 1",
+        );
+        let signing_secret = signing_secret(&get, &mut problem, needs);
         if problems.is_empty() {
+            let plan_refresh = Duration::from_secs(refresh_secs);
             Ok(Config { port, database_url, plan_source, plan_refresh, signing_secret })
         } else {
             Err(ConfigError(problems))
         }
+    }
+}
+
+/// A positive whole number, or the default when unset.
+fn parse_number<T: std::str::FromStr + PartialOrd + Default>(
+    get: &dyn Fn(&str) -> Option<String>,
+    problem: &mut dyn FnMut(&'static str, String),
+    variable: &'static str,
+    default: T,
+    requirement: &str,
+) -> T {
+    match get(variable).map(|raw| raw.parse::<T>()) {
+        None => default,
+        Some(Ok(value)) if value > T::default() => value,
+        Some(_) => {
+            problem(variable, requirement.to_owned());
+            default
+        }
+    }
+}
+
+fn signing_secret(
+    get: &dyn Fn(&str) -> Option<String>,
+    problem: &mut dyn FnMut(&'static str, String),
+    needs: Needs,
+) -> Option<SigningSecret> {
+    match (needs, get("SLACK_SIGNING_SECRET")) {
+        (_, Some(secret)) => SigningSecret::new(&secret).ok(),
+        (Needs::SlackServer, None) => {
+            let hint = "not set; copy it from your Slack app's Basic Information → App Credentials";
+            problem("SLACK_SIGNING_SECRET", hint.to_owned());
+            None
+        }
+        (Needs::Offline, None) => None,
     }
 }
 

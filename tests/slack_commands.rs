@@ -340,3 +340,14 @@ async fn help_lists_the_grammar_with_examples() {
     let missing_argument = app.slash(USER, "deps").await.shown_text();
     assert!(missing_argument.contains("`deps` needs more: deps ID"), "{missing_argument}");
 }
+
+#[tokio::test]
+async fn slacks_signed_certificate_check_gets_an_empty_200() {
+    let app = example_app().await;
+    let body = "ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO".to_owned();
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let signature = app.secret.sign(&ts, body.as_bytes());
+    let response = app.post("/slack/commands", body, Some(&ts), Some(&signature)).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert!(response.body.is_empty());
+}

@@ -1,61 +1,74 @@
 //! `POST /slack/commands`: verify, parse, answer from memory, log.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use slack_morphism::prelude::SlackCommandEventResponse;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 
 use super::{AppError, AppState};
-use crate::command::{self, Context};
-use crate::slack::{SlashCommand, blocks};
+use crate::command::{self, CommandError, Context, Reply, Request};
+use crate::slack::{SlashCommand, SlashCommandForm, blocks};
 use crate::store::CommandRecord;
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|value| value.to_str().ok())
-}
-
-pub async fn handle(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<SlackCommandEventResponse>, AppError> {
+pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     let started = Instant::now();
     let now = state.clock.now();
-    state.signing_secret.verify(
-        header(&headers, "x-slack-request-timestamp"),
-        header(&headers, "x-slack-signature"),
-        &body,
-        now.timestamp(),
-    )?;
-    let slash = SlashCommand::parse(&body)?;
+    verify(&state, &headers, &body, now)?;
+    let slash = match SlashCommand::parse(&body)? {
+        SlashCommandForm::Command(slash) => slash,
+        // Slack checks the app's certificate now and then; it wants a 200.
+        SlashCommandForm::SslCheck => return Ok(StatusCode::OK.into_response()),
+    };
     let request = command::parse(&slash.text);
+    let outcome = answer(&state, &slash, &request, now).await;
+    record(&state, &slash, &request, now, started.elapsed(), outcome.is_ok());
+    Ok(Json(blocks::command_response(&outcome?)).into_response())
+}
+
+fn verify(state: &AppState, headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), AppError> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let timestamp = header("x-slack-request-timestamp");
+    state.signing_secret.verify(timestamp, header("x-slack-signature"), body, now.timestamp())?;
+    Ok(())
+}
+
+async fn answer(
+    state: &AppState,
+    slash: &SlashCommand,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Result<Reply, CommandError> {
     let loaded = state.plan.current();
     let plan_path = state.plan.source().csv_display_path();
     let ctx = Context { plan: &loaded.plan, today: now.date_naive(), plan_path: &plan_path };
-    let outcome = command::respond(&request, &ctx, state.store.as_ref(), Some(&slash.user_id)).await;
-    let latency = started.elapsed();
+    command::respond(request, &ctx, state.store.as_ref(), Some(&slash.user_id)).await
+}
+
+/// One structured log line and one command-log row per answered command.
+fn record(state: &AppState, slash: &SlashCommand, request: &Request, at: DateTime<Utc>, latency: Duration, ok: bool) {
     let verb = request.command.verb();
     let task_id = request.command.task_argument().map(str::to_owned);
     tracing::info!(
         user = %slash.user_id,
+        channel = slash.channel_id.as_deref().unwrap_or(""),
         verb,
         task_id = task_id.as_deref().unwrap_or(""),
-        latency_us = latency.as_micros() as u64,
-        ok = outcome.is_ok(),
+        latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+        ok,
         "answered /plan"
     );
     state.command_log.record(CommandRecord {
-        at: now,
+        at,
         user: Some(slash.user_id.clone()),
         channel: slash.channel_id.clone(),
         verb: verb.to_owned(),
         task_id,
         latency,
-        outcome: if outcome.is_ok() { "ok" } else { "error" }.to_owned(),
+        outcome: if ok { "ok" } else { "error" }.to_owned(),
     });
-    Ok(Json(blocks::command_response(&outcome?)))
 }

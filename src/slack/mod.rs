@@ -7,4 +7,4 @@ mod slash_command;
 
 pub use ids::{InvalidSlackUserId, SlackUserId};
 pub use signature::{EmptySigningSecret, SignatureError, SigningSecret};
-pub use slash_command::{SlashCommand, SlashCommandError};
+pub use slash_command::{SlashCommand, SlashCommandError, SlashCommandForm};

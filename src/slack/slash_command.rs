@@ -25,6 +25,19 @@ pub enum SlashCommandError {
     User(#[from] super::InvalidSlackUserId),
 }
 
+/// What Slack posted to the command URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlashCommandForm {
+    Command(SlashCommand),
+    /// Slack's periodic certificate check (`ssl_check=1`), not a command.
+    SslCheck,
+}
+
+#[derive(Deserialize)]
+struct SslCheck {
+    ssl_check: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct Form {
     user_id: String,
@@ -38,9 +51,13 @@ struct Form {
 }
 
 impl SlashCommand {
-    pub fn parse(body: &[u8]) -> Result<SlashCommand, SlashCommandError> {
+    pub fn parse(body: &[u8]) -> Result<SlashCommandForm, SlashCommandError> {
+        let check: SslCheck = serde_urlencoded::from_bytes(body)?;
+        if check.ssl_check.as_deref() == Some("1") {
+            return Ok(SlashCommandForm::SslCheck);
+        }
         let form: Form = serde_urlencoded::from_bytes(body)?;
-        Ok(SlashCommand {
+        Ok(SlashCommandForm::Command(SlashCommand {
             user_id: form.user_id.parse()?,
             command: form.command,
             text: form.text,
@@ -48,7 +65,7 @@ impl SlashCommand {
             channel_id: form.channel_id,
             response_url: form.response_url,
             trigger_id: form.trigger_id,
-        })
+        }))
     }
 }
 
@@ -59,11 +76,16 @@ mod tests {
     #[test]
     fn reads_slacks_form_encoding() {
         let body = b"token=x&team_id=T1&channel_id=C9&user_id=U2CERLKJA&command=%2Fplan&text=status+DEVOPS-035&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=1.2.3";
-        let command = SlashCommand::parse(body).unwrap();
+        let Ok(SlashCommandForm::Command(command)) = SlashCommand::parse(body) else { panic!("a command") };
         assert_eq!(command.user_id.as_str(), "U2CERLKJA");
         assert_eq!(command.command, "/plan");
         assert_eq!(command.text, "status DEVOPS-035");
         assert_eq!(command.channel_id.as_deref(), Some("C9"));
+    }
+
+    #[test]
+    fn slacks_certificate_check_is_recognised() {
+        assert_eq!(SlashCommand::parse(b"ssl_check=1&token=x").unwrap(), SlashCommandForm::SslCheck);
     }
 
     #[test]
