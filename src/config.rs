@@ -5,12 +5,13 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::slack::SigningSecret;
+use crate::slack::{SigningSecret, SlackUserId};
 use crate::source::{BuiltinExample, DEFAULT_CSV_PATH, DEFAULT_MD_PATH};
 
 pub const DEFAULT_PORT: u16 = 3000;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://planbot.db";
 const DEFAULT_REFRESH_SECS: u64 = 2;
+const DEFAULT_COMMIT_WINDOW_MS: u64 = 2000;
 
 /// Where the plan is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,10 @@ pub struct Config {
     pub plan_refresh: Duration,
     /// Present for `serve`; the offline commands need no Slack secrets.
     pub signing_secret: Option<SigningSecret>,
+    /// Slack users who may change any task (`PLAN_EDITORS`).
+    pub editors: Vec<SlackUserId>,
+    /// Edits queued this close together are written as one change.
+    pub commit_window: Duration,
 }
 
 /// What a command needs beyond the common settings.
@@ -85,9 +90,18 @@ impl Config {
             "must be a whole number of seconds, at least 1",
         );
         let signing_secret = signing_secret(&get, &mut problem, needs);
+        let editors = editors(&get, &mut problem);
+        let window_ms = parse_number(
+            &get,
+            &mut problem,
+            "PLAN_COMMIT_WINDOW_MS",
+            DEFAULT_COMMIT_WINDOW_MS,
+            "must be a whole number of milliseconds, at least 1",
+        );
         if problems.is_empty() {
             let plan_refresh = Duration::from_secs(refresh_secs);
-            Ok(Config { port, database_url, plan_source, plan_refresh, signing_secret })
+            let commit_window = Duration::from_millis(window_ms);
+            Ok(Config { port, database_url, plan_source, plan_refresh, signing_secret, editors, commit_window })
         } else {
             Err(ConfigError(problems))
         }
@@ -110,6 +124,19 @@ fn parse_number<T: std::str::FromStr + PartialOrd + Default>(
             default
         }
     }
+}
+
+/// `U024BE7LH,U0G9QF9C6`: every id must be a Slack user id.
+fn editors(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'static str, String)) -> Vec<SlackUserId> {
+    let raw = get("PLAN_EDITORS").unwrap_or_default();
+    let mut editors = Vec::new();
+    for entry in raw.split([',', ' ']).map(str::trim).filter(|e| !e.is_empty()) {
+        match entry.parse() {
+            Ok(user) => editors.push(user),
+            Err(err) => problem("PLAN_EDITORS", format!("{err}; list Slack user ids separated by commas")),
+        }
+    }
+    editors
 }
 
 fn signing_secret(
@@ -179,6 +206,18 @@ mod tests {
         let variables: Vec<&str> = err.0.iter().map(|p| p.variable).collect();
         assert_eq!(variables, ["PORT", "DATABASE_URL", "PLAN_SOURCE", "SLACK_SIGNING_SECRET"]);
         assert!(err.to_string().contains("SLACK_SIGNING_SECRET: not set"));
+    }
+
+    #[test]
+    fn editors_are_slack_user_ids() {
+        let config = config(Needs::Offline, &[("PLAN_EDITORS", "U024BE7LH, W0G9QF9C6")]).unwrap();
+        assert_eq!(config.editors.len(), 2);
+        let err = config_err(&[("PLAN_EDITORS", "U024BE7LH,dana")]);
+        assert!(err.contains("PLAN_EDITORS: \"dana\" is not a Slack user id"), "{err}");
+    }
+
+    fn config_err(vars: &[(&str, &str)]) -> String {
+        config(Needs::Offline, vars).unwrap_err().to_string()
     }
 
     #[test]

@@ -13,5 +13,6 @@ pub mod plan;
 pub mod slack;
 pub mod source;
 pub mod store;
+pub mod writeback;
 
 pub use http::{AppState, router};

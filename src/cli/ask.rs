@@ -1,4 +1,5 @@
-//! `planbot ask`: a /plan question answered in the terminal.
+//! `planbot ask`: a /plan command answered in the terminal. Edits are
+//! queued like Slack's and written to the plan folder before it returns.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -6,16 +7,17 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{CliError, open_store, plan_source};
-use crate::clock::{Clock, SystemClock};
-use crate::command::{self, Context, render_text};
+use super::{CliError, PlanHome, open_store, plan_home};
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::command::{self, Caller, Command, Context, render_text};
 use crate::config::{Config, Needs};
 use crate::slack::SlackUserId;
 use crate::source::LivePlan;
+use crate::writeback::Committer;
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
-    /// Ask as this Slack user (for `iam` and `mine`), e.g. U024BE7LH.
+    /// Ask as this Slack user (for `iam`, `mine` and edits), e.g. U024BE7LH.
     #[arg(long = "as", value_name = "USER_ID")]
     user: Option<SlackUserId>,
     /// Answer as if today were this date (YYYY-MM-DD).
@@ -29,15 +31,51 @@ pub struct AskArgs {
 pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
     let config = Config::from_env(Needs::Offline)?;
     let store = open_store(&config.database_url).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let live = LivePlan::load(plan_source(&config.plan_source), Arc::clone(&clock)).await?;
-    let loaded = live.current();
-    let plan_path = live.source().csv_display_path();
-    let ctx = Context { plan: &loaded.plan, today: args.today.unwrap_or_else(|| clock.today()), plan_path: &plan_path };
+    let clock: Arc<dyn Clock> = match args.today.and_then(|day| day.and_hms_opt(12, 0, 0)) {
+        Some(noon) => Arc::new(FixedClock(noon.and_utc())),
+        None => Arc::new(SystemClock),
+    };
+    let PlanHome { source, writer } = plan_home(&config.plan_source);
+    let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let request = command::parse(&args.text.join(" "));
-    let reply = command::respond(&request, &ctx, store.as_ref(), args.user.as_ref())
-        .await
-        .map_err(|err| CliError::Usage(err.to_string()))?;
+    let reply = {
+        let loaded = live.current();
+        let plan_path = live.source().csv_display_path();
+        let source_name = live.source().describe();
+        let ctx = Context {
+            plan: &loaded.plan,
+            now: clock.now(),
+            today: clock.today(),
+            plan_path: &plan_path,
+            source_name: &source_name,
+            writable: writer.is_some(),
+            editors: &config.editors,
+        };
+        let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
+        command::respond(&request, &ctx, store.as_ref(), caller.as_ref())
+            .await
+            .map_err(|err| CliError::Usage(err.to_string()))?
+    };
     print!("{}", render_text(&reply));
+    if let (Command::Edit { .. }, Some(writer)) = (&request.command, writer) {
+        write_now(Committer::new(Arc::clone(&store), writer, clock).with_live_plan(live)).await?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes what was just queued and says how it went.
+async fn write_now(committer: Committer) -> Result<(), CliError> {
+    let report = committer.drain().await?;
+    if report.committed > 0 {
+        println!(
+            "Written: {} change(s) ({}).",
+            report.committed,
+            report.last_commit.unwrap_or_else(|| "no change needed".into())
+        );
+    }
+    let unwritten = report.conflicts + report.failed + report.retrying;
+    if unwritten > 0 {
+        println!("Not written yet: {unwritten} change(s); `planbot ask --as YOUR_ID pending` says why.");
+    }
+    Ok(())
 }

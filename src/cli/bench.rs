@@ -129,7 +129,16 @@ async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(),
     let store = store::connect("sqlite::memory:").await?;
     store.migrate().await?;
     let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
-    let app = router(Arc::new(AppState { plan, store, signing_secret: secret.clone(), command_log, clock }));
+    let state = AppState {
+        plan,
+        store,
+        signing_secret: secret.clone(),
+        command_log,
+        clock,
+        editors: Vec::new(),
+        committer: None,
+    };
+    let app = router(Arc::new(state));
 
     let mut latencies = Vec::with_capacity(requests);
     let started = Instant::now();

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Config, ConfigError, Needs, PlanSourceConfig};
 use crate::source::{BuiltinExample, LoadError, LocalFolder, PlanSource};
 use crate::store::{self, Store, StoreError};
+use crate::writeback::PlanWriter;
 
 #[derive(Debug, Parser)]
 #[command(name = "planbot", version, about = "Runs the autorisen project plan from Slack")]
@@ -60,8 +61,9 @@ pub async fn run() -> ExitCode {
     // Benchmarks measure planbot, not the terminal: per-request logs are off
     // unless RUST_LOG asks for them.
     let default_filter = match cli.command {
-        CliCommand::Bench(_) => "warn",
-        _ => "planbot=info,tower_http=warn,sqlx=warn",
+        CliCommand::Serve | CliCommand::Migrate => "planbot=info,tower_http=warn,sqlx=warn",
+        // The terminal commands print their answer; logs only for trouble.
+        CliCommand::Ask(_) | CliCommand::Check { .. } | CliCommand::Bench(_) => "warn",
     };
     init_tracing(default_filter);
     let result = match cli.command {
@@ -95,10 +97,20 @@ fn init_tracing(default_filter: &str) {
     }
 }
 
-pub(crate) fn plan_source(config: &PlanSourceConfig) -> Arc<dyn PlanSource> {
+/// Where the plan is read from and, when it can be, written back to.
+pub(crate) struct PlanHome {
+    pub source: Arc<dyn PlanSource>,
+    pub writer: Option<Arc<dyn PlanWriter>>,
+}
+
+pub(crate) fn plan_home(config: &PlanSourceConfig) -> PlanHome {
     match config {
-        PlanSourceConfig::Builtin => Arc::new(BuiltinExample),
-        PlanSourceConfig::Local { root, csv, markdown } => Arc::new(LocalFolder::new(root, csv, markdown)),
+        // Compiled into the binary: nothing to write back to.
+        PlanSourceConfig::Builtin => PlanHome { source: Arc::new(BuiltinExample), writer: None },
+        PlanSourceConfig::Local { root, csv, markdown } => {
+            let folder = Arc::new(LocalFolder::new(root, csv, markdown));
+            PlanHome { source: folder.clone(), writer: Some(folder) }
+        }
     }
 }
 

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use super::{CliError, open_store, plan_source};
+use super::{CliError, PlanHome, open_store, plan_home};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Needs};
 use crate::http::{AppState, router};
 use crate::source::{LivePlan, spawn_reloader};
 use crate::store::spawn_command_log;
+use crate::writeback::Committer;
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -23,12 +24,28 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     };
     let store = open_store(&config.database_url).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let live = Arc::new(LivePlan::load(plan_source(&config.plan_source), Arc::clone(&clock)).await?);
+    let PlanHome { source, writer } = plan_home(&config.plan_source);
+    let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh);
+    let committer = writer.map(|writer| {
+        Committer::new(Arc::clone(&store), writer, Arc::clone(&clock))
+            .with_live_plan(Arc::clone(&live))
+            .with_window(config.commit_window)
+    });
+    let wake_committer = committer.as_ref().map(Committer::waker);
+    let committer_task = committer.map(Committer::spawn);
     let (command_log, log_writer) = spawn_command_log(Arc::clone(&store));
     let tasks = live.current().plan.tasks().len();
     let plan_source = live.source().describe();
-    let state = Arc::new(AppState { plan: live, store: Arc::clone(&store), signing_secret, command_log, clock });
+    let state = Arc::new(AppState {
+        plan: live,
+        store: Arc::clone(&store),
+        signing_secret,
+        command_log,
+        clock,
+        editors: config.editors.clone(),
+        committer: wake_committer,
+    });
 
     let address = ("0.0.0.0", config.port);
     let listener = TcpListener::bind(address)
@@ -41,6 +58,10 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
 
     reloader.abort();
+    // Queued edits are safe in the outbox; the next start writes them.
+    if let Some(task) = committer_task {
+        task.abort();
+    }
     // The router (and with it every command-log sender) is gone now, so
     // the writer drains its queue and ends.
     if tokio::time::timeout(LOG_FLUSH_TIMEOUT, log_writer).await.is_err() {

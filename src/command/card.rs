@@ -99,7 +99,7 @@ fn indent(line: Text, depth: usize) -> Text {
     Text(spans)
 }
 
-fn find_task(plan: &Plan, typed: &str) -> Option<usize> {
+pub(crate) fn find_task(plan: &Plan, typed: &str) -> Option<usize> {
     typed.parse::<TaskId>().ok().and_then(|id| plan.position(&id))
 }
 

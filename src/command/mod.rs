@@ -2,6 +2,7 @@
 //! memory (plus the people store for `iam` and `mine`).
 
 mod card;
+mod edits;
 mod grammar;
 mod help;
 mod lists;
@@ -10,9 +11,9 @@ mod people;
 mod reply;
 mod text;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
-pub use grammar::{Command, Request, parse};
+pub use grammar::{Command, EditAction, Request, parse};
 pub use reply::{Block, MAX_LIST_ITEMS, Reply, Span, Text, Visibility};
 pub use text::render_text;
 
@@ -23,9 +24,26 @@ use crate::store::{Store, StoreError};
 /// What an answer is computed from.
 pub struct Context<'a> {
     pub plan: &'a Plan,
+    pub now: DateTime<Utc>,
+    /// The team's calendar day (answers count days against it).
     pub today: NaiveDate,
     /// How to name the CSV in lint messages and task cards.
     pub plan_path: &'a str,
+    /// How to name the plan's home in replies about edits.
+    pub source_name: &'a str,
+    /// Whether edits can be written back to the plan's home.
+    pub writable: bool,
+    /// People who may change any task (`PLAN_EDITORS`).
+    pub editors: &'a [SlackUserId],
+}
+
+/// Who is asking.
+pub struct Caller<'a> {
+    pub user: &'a SlackUserId,
+    /// Their Slack name, when Slack sent one (notes are signed with it).
+    pub name: Option<&'a str>,
+    /// Slack's id for this request: a retried delivery is queued once.
+    pub request_id: Option<&'a str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,16 +52,22 @@ pub enum CommandError {
     Store(#[from] StoreError),
 }
 
-/// Answers a request; only `iam` and `mine` touch the store.
+/// Answers a request. Questions are answered from the plan in memory;
+/// `iam`, `mine`, edits, grants and `pending` also use the store.
 pub async fn respond(
     request: &Request,
     ctx: &Context<'_>,
     store: &dyn Store,
-    caller: Option<&SlackUserId>,
+    caller: Option<&Caller<'_>>,
 ) -> Result<Reply, CommandError> {
+    let user = caller.map(|c| c.user);
     let reply = match &request.command {
-        Command::IAm(names) => people::iam(ctx, store, caller, names).await?,
-        Command::Mine => people::mine(ctx, store, caller).await?,
+        Command::IAm(names) => people::iam(ctx, store, user, names).await?,
+        Command::Mine => people::mine(ctx, store, user).await?,
+        Command::Edit { task, action } => edits::edit(ctx, store, caller, task, action).await?,
+        Command::Grant { user: who, role } => edits::grant(ctx, store, caller, who, role, false).await?,
+        Command::Revoke { user: who, role } => edits::grant(ctx, store, caller, who, role, true).await?,
+        Command::Pending => edits::pending(ctx, store, caller).await?,
         Command::Help => help::help(None),
         Command::Overview => overview::overview(ctx),
         Command::Status(id) => card::task_card(ctx, id),

@@ -24,7 +24,12 @@ pub enum Span {
     Plain(String),
     Bold(String),
     Code(String),
-    Emoji { slack: &'static str, unicode: &'static str },
+    Emoji {
+        slack: &'static str,
+        unicode: &'static str,
+    },
+    /// A person, shown by Slack as their name (planbot's own markup).
+    Mention(crate::slack::SlackUserId),
 }
 
 /// A line or paragraph of formatted text.
@@ -55,6 +60,11 @@ impl Text {
         self
     }
 
+    pub fn and_mention(mut self, user: &crate::slack::SlackUserId) -> Text {
+        self.0.push(Span::Mention(user.clone()));
+        self
+    }
+
     pub fn and_status(mut self, status: Option<Status>) -> Text {
         self.0.push(status_emoji(status));
         self
@@ -62,13 +72,18 @@ impl Text {
 
     /// The words alone, formatting dropped (for notifications and logs).
     pub fn to_plain_string(&self) -> String {
-        self.0
-            .iter()
-            .map(|span| match span {
-                Span::Plain(text) | Span::Bold(text) | Span::Code(text) => text.as_str(),
-                Span::Emoji { unicode, .. } => unicode,
-            })
-            .collect()
+        let mut plain = String::new();
+        for span in &self.0 {
+            match span {
+                Span::Plain(text) | Span::Bold(text) | Span::Code(text) => plain.push_str(text),
+                Span::Emoji { unicode, .. } => plain.push_str(unicode),
+                Span::Mention(user) => {
+                    plain.push('@');
+                    plain.push_str(user.as_str());
+                }
+            }
+        }
+        plain
     }
 }
 

@@ -15,7 +15,9 @@ use tower_http::trace::TraceLayer;
 pub use error::AppError;
 
 use crate::clock::Clock;
-use crate::slack::SigningSecret;
+use tokio::sync::Notify;
+
+use crate::slack::{SigningSecret, SlackUserId};
 use crate::source::LivePlan;
 use crate::store::{CommandLog, Store};
 
@@ -29,6 +31,10 @@ pub struct AppState {
     pub signing_secret: SigningSecret,
     pub command_log: CommandLog,
     pub clock: Arc<dyn Clock>,
+    /// Slack users who may change any task.
+    pub editors: Vec<SlackUserId>,
+    /// Set when the plan's home can be written: woken after each edit.
+    pub committer: Option<Arc<Notify>>,
 }
 
 /// The whole HTTP surface; `serve` and the tests both use it.

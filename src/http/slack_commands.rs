@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::{AppError, AppState};
-use crate::command::{self, CommandError, Context, Reply, Request};
+use crate::command::{self, Caller, Command, CommandError, Context, Reply, Request};
 use crate::slack::{SlashCommand, SlashCommandForm, blocks};
 use crate::store::CommandRecord;
 
@@ -26,6 +26,9 @@ pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     };
     let request = command::parse(&slash.text);
     let outcome = answer(&state, &slash, &request, now).await;
+    if let (Command::Edit { .. }, Some(committer)) = (&request.command, &state.committer) {
+        committer.notify_one();
+    }
     record(&state, &slash, &request, now, started.elapsed(), outcome.is_ok());
     Ok(Json(blocks::command_response(&outcome?)).into_response())
 }
@@ -45,8 +48,19 @@ async fn answer(
 ) -> Result<Reply, CommandError> {
     let loaded = state.plan.current();
     let plan_path = state.plan.source().csv_display_path();
-    let ctx = Context { plan: &loaded.plan, today: now.date_naive(), plan_path: &plan_path };
-    command::respond(request, &ctx, state.store.as_ref(), Some(&slash.user_id)).await
+    let source_name = state.plan.source().describe();
+    let ctx = Context {
+        plan: &loaded.plan,
+        now,
+        today: now.date_naive(),
+        plan_path: &plan_path,
+        source_name: &source_name,
+        writable: state.committer.is_some(),
+        editors: &state.editors,
+    };
+    let caller =
+        Caller { user: &slash.user_id, name: slash.user_name.as_deref(), request_id: slash.trigger_id.as_deref() };
+    command::respond(request, &ctx, state.store.as_ref(), Some(&caller)).await
 }
 
 /// One structured log line and one command-log row per answered command.

@@ -2,6 +2,7 @@
 //! team's CSV and Markdown. Pure data and rules; no I/O, HTTP or SQL.
 
 mod csv_document;
+mod edit;
 mod graph;
 mod lint;
 mod milestones;
@@ -9,6 +10,7 @@ mod priority;
 mod schema;
 mod search;
 mod sheet;
+pub mod snapshot;
 mod status;
 mod task;
 mod task_id;
@@ -18,6 +20,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan, Row};
+pub use edit::{Change, Edit, Outcome};
 pub use graph::CriticalPath;
 pub use lint::{Diagnostic, Severity};
 pub use milestones::{Milestone, parse_milestones};

@@ -40,6 +40,7 @@ pub fn mrkdwn(text: &Text) -> String {
             Span::Bold(words) => format!("*{}*", escape(words)),
             Span::Code(words) => format!("`{}`", escape(&words.replace('`', "'"))),
             Span::Emoji { slack, .. } => (*slack).to_owned(),
+            Span::Mention(user) => user.mention(),
         })
         .collect()
 }

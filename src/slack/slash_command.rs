@@ -9,6 +9,8 @@ use super::SlackUserId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlashCommand {
     pub user_id: SlackUserId,
+    /// The person's Slack handle (deprecated by Slack but still sent).
+    pub user_name: Option<String>,
     pub command: String,
     pub text: String,
     pub team_id: Option<String>,
@@ -41,6 +43,7 @@ struct SslCheck {
 #[derive(Deserialize)]
 struct Form {
     user_id: String,
+    user_name: Option<String>,
     command: String,
     #[serde(default)]
     text: String,
@@ -59,6 +62,7 @@ impl SlashCommand {
         let form: Form = serde_urlencoded::from_bytes(body)?;
         Ok(SlashCommandForm::Command(SlashCommand {
             user_id: form.user_id.parse()?,
+            user_name: form.user_name,
             command: form.command,
             text: form.text,
             team_id: form.team_id,

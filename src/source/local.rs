@@ -24,6 +24,10 @@ impl LocalFolder {
     pub fn csv_path(&self) -> &Path {
         &self.csv
     }
+
+    pub fn markdown_path(&self) -> &Path {
+        &self.markdown
+    }
 }
 
 async fn stamp(path: &Path) -> String {

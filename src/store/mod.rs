@@ -4,6 +4,7 @@
 //! its own migrations folder embedded in the binary.
 
 mod command_log;
+pub(crate) mod outbox;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use command_log::{CommandLog, spawn_command_log};
+pub use outbox::{EditState, NewEdit, QueuedEdit, Settlement};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -82,6 +84,41 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest commands first.
     async fn recent_commands(&self, limit: u32) -> Result<Vec<CommandRecord>, StoreError>;
+
+    /// Lets `user` change the tasks of `role` (granted by an editor).
+    async fn grant_role(
+        &self,
+        user: &SlackUserId,
+        role: &str,
+        by: &SlackUserId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Takes a grant back; false when there was none.
+    async fn revoke_role(&self, user: &SlackUserId, role: &str) -> Result<bool, StoreError>;
+
+    async fn granted_roles(&self, user: &SlackUserId) -> Result<Vec<String>, StoreError>;
+
+    /// Queues edits in one transaction and returns their ids. An edit whose
+    /// idempotency key is already queued is not queued again; its existing
+    /// id is returned.
+    async fn enqueue_edits(&self, edits: &[NewEdit], now: DateTime<Utc>) -> Result<Vec<i64>, StoreError>;
+
+    /// Takes up to `limit` due pending edits for `lease`, oldest first.
+    /// Two workers never hold the same edit: PostgreSQL skips rows another
+    /// transaction has locked, and a lease keeps them until it runs out.
+    async fn claim_edits(&self, now: DateTime<Utc>, lease: Duration, limit: u32)
+    -> Result<Vec<QueuedEdit>, StoreError>;
+
+    /// Records how attempts ended (and releases their claims).
+    async fn settle_edits(&self, settlements: &[Settlement], now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// When the next pending edit becomes due (its creation or its retry
+    /// time, whichever is later), if any is pending.
+    async fn next_edit_due(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// Edits newest first, one author's or everyone's.
+    async fn recent_edits(&self, author: Option<&SlackUserId>, limit: u32) -> Result<Vec<QueuedEdit>, StoreError>;
 }
 
 /// Opens the database `url` names. Migrations are not run here: `serve`

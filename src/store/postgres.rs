@@ -27,4 +27,4 @@ impl PostgresStore {
     }
 }
 
-impl_store_queries!(PostgresStore, Engine::Postgres);
+impl_store_queries!(PostgresStore, Engine::Postgres, lock_claimed_rows: " FOR UPDATE SKIP LOCKED");

@@ -3,7 +3,7 @@
 //! and this macro gives each engine's store the same implementation.
 
 macro_rules! impl_store_queries {
-    ($store:ty, $engine:expr) => {
+    ($store:ty, $engine:expr, lock_claimed_rows: $lock:expr) => {
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             fn engine(&self) -> $crate::store::Engine {
@@ -113,6 +113,191 @@ macro_rules! impl_store_queries {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter().map($crate::store::shared::CommandRow::into_record).collect()
+            }
+
+            async fn grant_role(
+                &self,
+                user: &$crate::slack::SlackUserId,
+                role: &str,
+                by: &$crate::slack::SlackUserId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO role_grants (slack_user_id, role, granted_by, granted_at_ms) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (slack_user_id, role) DO UPDATE SET granted_by = excluded.granted_by, \
+                     granted_at_ms = excluded.granted_at_ms",
+                )
+                .bind(user.as_str())
+                .bind(role)
+                .bind(by.as_str())
+                .bind(now.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn revoke_role(
+                &self,
+                user: &$crate::slack::SlackUserId,
+                role: &str,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let done = sqlx::query("DELETE FROM role_grants WHERE slack_user_id = $1 AND LOWER(role) = LOWER($2)")
+                    .bind(user.as_str())
+                    .bind(role)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn granted_roles(
+                &self,
+                user: &$crate::slack::SlackUserId,
+            ) -> Result<Vec<String>, $crate::store::StoreError> {
+                let roles = sqlx::query_scalar("SELECT role FROM role_grants WHERE slack_user_id = $1 ORDER BY role")
+                    .bind(user.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(roles)
+            }
+
+            async fn enqueue_edits(
+                &self,
+                edits: &[$crate::store::NewEdit],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<i64>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut ids = Vec::with_capacity(edits.len());
+                for new in edits {
+                    let (kind, seen, value) = $crate::store::outbox::change_columns(&new.edit.change);
+                    let inserted: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO plan_edits (idempotency_key, created_at_ms, author_id, author_name, task_id, kind, \
+                         seen, value, state, next_attempt_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $2) \
+                         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                    )
+                    .bind(new.idempotency_key.as_deref())
+                    .bind(now.timestamp_millis())
+                    .bind(new.author_id.as_str())
+                    .bind(&new.edit.author)
+                    .bind(new.edit.task.as_str())
+                    .bind(kind)
+                    .bind(seen)
+                    .bind(value)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let id = match inserted {
+                        Some(id) => id,
+                        None => {
+                            sqlx::query_scalar("SELECT id FROM plan_edits WHERE idempotency_key = $1")
+                                .bind(new.idempotency_key.as_deref())
+                                .fetch_one(&mut *tx)
+                                .await?
+                        }
+                    };
+                    ids.push(id);
+                }
+                tx.commit().await?;
+                Ok(ids)
+            }
+
+            async fn claim_edits(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                lease: std::time::Duration,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::QueuedEdit>, $crate::store::StoreError> {
+                let now_ms = now.timestamp_millis();
+                let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+                let sql = format!(
+                    "UPDATE plan_edits SET claimed_until_ms = $1, attempts = attempts + 1 WHERE id IN (\
+                     SELECT id FROM plan_edits WHERE state = 'pending' AND next_attempt_at_ms <= $2 \
+                     AND (claimed_until_ms IS NULL OR claimed_until_ms < $2) ORDER BY id LIMIT $3{}) RETURNING {}",
+                    $lock,
+                    $crate::store::outbox::EDIT_COLUMNS
+                );
+                let rows: Vec<$crate::store::outbox::EditRow> = sqlx::query_as(&sql)
+                    .bind(now_ms.saturating_add(lease_ms))
+                    .bind(now_ms)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut edits: Vec<_> = rows.into_iter().map(|row| row.into_queued()).collect::<Result<_, _>>()?;
+                edits.sort_by_key(|edit: &$crate::store::QueuedEdit| edit.id);
+                Ok(edits)
+            }
+
+            async fn settle_edits(
+                &self,
+                settlements: &[$crate::store::Settlement],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::Settlement;
+                let now_ms = now.timestamp_millis();
+                let mut tx = self.pool.begin().await?;
+                for settlement in settlements {
+                    let query = match settlement {
+                        Settlement::Committed { id, commit_ref, commit_url } => sqlx::query(
+                            "UPDATE plan_edits SET state = 'committed', commit_ref = $2, commit_url = $3, \
+                             settled_at_ms = $4, claimed_until_ms = NULL, last_error = NULL WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(commit_ref.clone())
+                        .bind(commit_url.clone())
+                        .bind(now_ms),
+                        Settlement::Conflict { id, current } => sqlx::query(
+                            "UPDATE plan_edits SET state = 'conflict', current_value = $2, settled_at_ms = $3, \
+                             claimed_until_ms = NULL WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(current.clone())
+                        .bind(now_ms),
+                        Settlement::Failed { id, reason } => sqlx::query(
+                            "UPDATE plan_edits SET state = 'failed', last_error = $2, settled_at_ms = $3, \
+                             claimed_until_ms = NULL WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(reason.clone())
+                        .bind(now_ms),
+                        Settlement::Retry { id, error, delay } => sqlx::query(
+                            "UPDATE plan_edits SET last_error = $2, next_attempt_at_ms = $3, claimed_until_ms = NULL \
+                             WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(error.clone())
+                        .bind(now_ms.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))),
+                    };
+                    query.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn next_edit_due(
+                &self,
+            ) -> Result<Option<chrono::DateTime<chrono::Utc>>, $crate::store::StoreError> {
+                let due: Option<i64> = sqlx::query_scalar(
+                    "SELECT MIN(CASE WHEN claimed_until_ms IS NOT NULL AND claimed_until_ms > next_attempt_at_ms \
+                     THEN claimed_until_ms ELSE next_attempt_at_ms END) FROM plan_edits WHERE state = 'pending'",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(due.and_then(chrono::DateTime::from_timestamp_millis))
+            }
+
+            async fn recent_edits(
+                &self,
+                author: Option<&$crate::slack::SlackUserId>,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::QueuedEdit>, $crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM plan_edits WHERE ($1 IS NULL OR author_id = $1) ORDER BY id DESC LIMIT $2",
+                    $crate::store::outbox::EDIT_COLUMNS
+                );
+                let rows: Vec<$crate::store::outbox::EditRow> = sqlx::query_as(&sql)
+                    .bind(author.map(|a| a.as_str().to_owned()))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(|row| row.into_queued()).collect()
             }
         }
     };

@@ -31,4 +31,4 @@ impl SqliteStore {
     }
 }
 
-impl_store_queries!(SqliteStore, Engine::Sqlite);
+impl_store_queries!(SqliteStore, Engine::Sqlite, lock_claimed_rows: "");

@@ -12,9 +12,10 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use planbot::clock::{Clock, SystemClock};
 use planbot::plan::REQUIRED_COLUMNS;
-use planbot::slack::SigningSecret;
+use planbot::slack::{SigningSecret, SlackUserId};
 use planbot::source::{BuiltinExample, InMemory, LivePlan, PlanFiles, PlanSource};
 use planbot::store::{Store, spawn_command_log};
+use planbot::writeback::{Committer, PlanWriter};
 use planbot::{AppState, router};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -27,6 +28,7 @@ pub struct TestApp {
     pub secret: SigningSecret,
     pub store: Arc<dyn Store>,
     pub plan: Arc<LivePlan>,
+    committer: Option<Arc<Committer>>,
 }
 
 pub struct SlackResponse {
@@ -73,25 +75,57 @@ pub async fn example_app() -> TestApp {
     TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await
 }
 
+/// A plan folder the app can write to, and who may edit it.
+pub struct Writable {
+    pub writer: Arc<dyn PlanWriter>,
+    pub editors: Vec<SlackUserId>,
+}
+
 impl TestApp {
     pub async fn start(source: Arc<dyn PlanSource>, store: Arc<dyn Store>) -> TestApp {
+        TestApp::start_with(source, store, None).await
+    }
+
+    /// An app whose edits go to `writable.writer`. The committer is not
+    /// running: tests call `app.committer().drain()` when they choose.
+    pub async fn start_with(source: Arc<dyn PlanSource>, store: Arc<dyn Store>, writable: Option<Writable>) -> TestApp {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
         let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
         let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
+        let (editors, committer) = match writable {
+            Some(Writable { writer, editors }) => {
+                let committer =
+                    Committer::new(Arc::clone(&store), writer, Arc::clone(&clock)).with_live_plan(Arc::clone(&plan));
+                (editors, Some(Arc::new(committer)))
+            }
+            None => (Vec::new(), None),
+        };
         let state = AppState {
             plan: Arc::clone(&plan),
             store: Arc::clone(&store),
             signing_secret: secret.clone(),
             command_log,
             clock,
+            editors,
+            committer: committer.as_ref().map(|c| c.waker()),
         };
-        TestApp { router: router(Arc::new(state)), secret, store, plan }
+        TestApp { router: router(Arc::new(state)), secret, store, plan, committer }
+    }
+
+    pub fn committer(&self) -> &Committer {
+        self.committer.as_deref().expect("this app was started with a writable plan")
     }
 
     /// `/plan TEXT` typed by `user`, signed now with the app's secret.
     pub async fn slash(&self, user: &str, text: &str) -> SlackResponse {
-        let body = slash_form(user, text);
+        self.slash_with_trigger(user, text, &format!("{}.{}", rand_suffix(), text.len())).await
+    }
+
+    /// The same, with Slack's `trigger_id` chosen by the test (Slack sends
+    /// the same one again when it redelivers a request).
+    pub async fn slash_with_trigger(&self, user: &str, text: &str, trigger_id: &str) -> SlackResponse {
+        let body = slash_form_with_trigger(user, text, trigger_id);
         let timestamp = chrono::Utc::now().timestamp().to_string();
         let signature = self.secret.sign(&timestamp, body.as_bytes());
         self.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await
@@ -139,8 +173,18 @@ impl TestApp {
     }
 }
 
+/// A fresh trigger id per request, as Slack gives.
+fn rand_suffix() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The form Slack posts for a slash command, field for field.
 pub fn slash_form(user: &str, text: &str) -> String {
+    slash_form_with_trigger(user, text, "13345224609.738474920.8088930838d88f008e0")
+}
+
+pub fn slash_form_with_trigger(user: &str, text: &str, trigger_id: &str) -> String {
     serde_urlencoded::to_string([
         ("token", "gIkuvaNzQIHg97ATvDxqgjtO"),
         ("team_id", "T0001"),
@@ -153,7 +197,7 @@ pub fn slash_form(user: &str, text: &str) -> String {
         ("text", text),
         ("api_app_id", "A123456"),
         ("response_url", "https://hooks.slack.com/commands/1234/5678"),
-        ("trigger_id", "13345224609.738474920.8088930838d88f008e0"),
+        ("trigger_id", trigger_id),
     ])
     .expect("form encodes")
 }

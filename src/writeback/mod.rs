@@ -1,0 +1,62 @@
+//! Writing queued edits back to the plan's home without losing or
+//! clobbering anything.
+//!
+//! The committer claims due edits from the outbox, re-reads the newest
+//! plan, applies each edit at record level (a field someone changed since
+//! the author saw it is a conflict, never overwritten), regenerates the
+//! Markdown plan block, and writes both files as one change. A write that
+//! finds the plan moved underneath it starts over from the new plan.
+
+mod committer;
+mod local;
+mod message;
+
+use async_trait::async_trait;
+
+pub use committer::{Committer, DrainReport};
+pub use message::commit_message;
+
+use crate::source::PlanFiles;
+
+/// The plan files at one revision of their home.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub files: PlanFiles,
+    /// Identifies the revision the files were read at (a commit sha, or
+    /// a fingerprint for a folder).
+    pub revision: String,
+}
+
+/// What a write produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub commit_ref: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    /// The plan changed since `read_head`: read again and re-apply.
+    #[error("the plan changed while writing; starting again from the new version")]
+    Stale,
+    /// Worth retrying after a pause (network, 5xx, a locked file).
+    #[error("{0}")]
+    Transient(String),
+    /// The far side asked us to wait this long.
+    #[error("rate limited for {0:?}")]
+    RateLimited(std::time::Duration),
+    /// Credentials were refused: edits stay queued until they are fixed.
+    #[error("not authorised: {0}")]
+    Unauthorized(String),
+}
+
+/// A home the plan can be written back to.
+#[async_trait]
+pub trait PlanWriter: Send + Sync + 'static {
+    async fn read_head(&self) -> Result<Head, WriteError>;
+
+    /// Writes the new CSV (and Markdown, when it changed) on top of
+    /// `head`, or fails with `Stale` if the home moved on.
+    async fn write(&self, head: &Head, csv: &str, markdown: Option<&str>, message: &str)
+    -> Result<Written, WriteError>;
+}
