@@ -170,3 +170,27 @@ fn serve_answers_over_tcp_and_stops_cleanly_on_sigterm() {
     assert!(logs.contains("planbot stopped"), "{logs}");
     assert!(!logs.contains("secret\""), "the signing secret never reaches the logs");
 }
+
+#[test]
+fn ask_as_an_editor_writes_the_change_to_the_plan_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/autorisen/docs");
+    std::fs::create_dir_all(dir.path().join("plan/docs")).unwrap();
+    for file in ["autorisen_project_plan.csv", "project_plan.md"] {
+        std::fs::copy(example.join(file), dir.path().join("plan/docs").join(file)).unwrap();
+    }
+    let env = [("PLAN_SOURCE", "plan"), ("PLAN_EDITORS", "U024BE7LH")];
+    let output =
+        planbot(dir.path(), &["ask", "--as", "U024BE7LH", "--today", "2026-11-23", "done", "DEVOPS-035"], &env);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Queued: mark DEVOPS-035 completed"), "{text}");
+    assert!(text.contains("Written: 1 change(s)"), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("plan/docs/autorisen_project_plan.csv")).unwrap();
+    assert!(csv.contains(
+        "DEVOPS-035,devops,Prod deploy / Capecraft,devops,completed,high,\"AUTH-005, FE-004\",6,2026-11-23,"
+    ));
+
+    let refused = planbot(dir.path(), &["ask", "--as", "U0NOBODY1", "done", "FE-004"], &env);
+    assert!(stdout(&refused).contains("You can't change FE-004 yet"), "{}", stdout(&refused));
+}

@@ -45,3 +45,11 @@ async fn its_milestones_come_from_the_table_and_the_bullets() {
     let m1 = &loaded.plan.milestones()[0];
     assert_eq!(m1.owner.as_deref(), Some("ops"), "the table wins over the bullet for M1");
 }
+
+#[tokio::test]
+async fn its_plan_block_is_what_planbot_would_generate() {
+    let markdown = include_str!("../examples/autorisen/docs/project_plan.md");
+    let loaded = load(Arc::new(BuiltinExample)).await;
+    let regenerated = planbot::plan::snapshot::with_plan_block(markdown, &loaded.plan).expect("the example has a block");
+    assert_eq!(regenerated, markdown);
+}

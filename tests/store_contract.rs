@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use planbot::plan::{Change, Edit, Status};
 use planbot::slack::SlackUserId;
-use planbot::store::{CommandRecord, Store};
+use planbot::store::{CommandRecord, EditState, NewEdit, Settlement, Store};
 
 fn user(id: &str) -> SlackUserId {
     id.parse().expect("user id")
@@ -52,6 +53,120 @@ async fn migrations_can_run_again(store: Arc<dyn Store>) {
     store.ping().await.expect("database answers");
 }
 
+fn new_edit(key: Option<&str>, task: &str, to: Status) -> NewEdit {
+    NewEdit {
+        idempotency_key: key.map(str::to_owned),
+        author_id: user("U1"),
+        edit: Edit {
+            task: task.parse().unwrap(),
+            change: Change::Status { seen: "todo".into(), to },
+            author: "dana".into(),
+        },
+    }
+}
+
+async fn queued_edits_round_trip_and_a_repeated_key_is_queued_once(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let first = store.enqueue_edits(&[new_edit(Some("t1#0"), "A-1", Status::Completed)], now).await.unwrap();
+    let again = store.enqueue_edits(&[new_edit(Some("t1#0"), "A-1", Status::Completed)], now).await.unwrap();
+    assert_eq!(first, again);
+    let note = NewEdit {
+        edit: Edit { change: Change::Note { text: "hi, there".into() }, ..new_edit(None, "B-2", Status::Todo).edit },
+        ..new_edit(None, "B-2", Status::Todo)
+    };
+    store.enqueue_edits(std::slice::from_ref(&note), now).await.unwrap();
+    let recent = store.recent_edits(None, 10).await.unwrap();
+    assert_eq!(recent.len(), 2);
+    assert_eq!(recent[0].edit, note.edit, "newest first, change kept exactly");
+    assert_eq!(recent[1].state, EditState::Pending);
+    assert_eq!(store.recent_edits(Some(&user("U9")), 10).await.unwrap().len(), 0);
+}
+
+async fn a_claimed_edit_is_held_until_its_lease_ends(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    store.enqueue_edits(&[new_edit(None, "A-1", Status::Completed)], now).await.unwrap();
+    let lease = Duration::from_secs(60);
+    let claimed = store.claim_edits(now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].attempts, 1);
+    assert!(store.claim_edits(now, lease, 10).await.unwrap().is_empty(), "held by the first claim");
+    let after_lease = now + chrono::Duration::seconds(61);
+    assert_eq!(store.claim_edits(after_lease, lease, 10).await.unwrap().len(), 1, "a crashed worker's claim expires");
+}
+
+async fn concurrent_claims_never_share_an_edit(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let edits: Vec<NewEdit> = (0..40).map(|i| new_edit(None, &format!("T-{i}"), Status::Completed)).collect();
+    store.enqueue_edits(&edits, now).await.unwrap();
+    let lease = Duration::from_secs(60);
+    let claims = (0..4).map(|_| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move { store.claim_edits(now, lease, 15).await.unwrap() })
+    });
+    let mut ids: Vec<i64> = Vec::new();
+    for claim in claims {
+        ids.extend(claim.await.unwrap().iter().map(|e| e.id));
+    }
+    let claimed = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), claimed, "an edit was claimed twice");
+    assert_eq!(claimed, 40);
+}
+
+async fn settlements_record_outcomes_and_retries_wait(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let ids = store
+        .enqueue_edits(
+            &[
+                new_edit(None, "A-1", Status::Completed),
+                new_edit(None, "B-2", Status::Blocked),
+                new_edit(None, "C-3", Status::Deferred),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    store.claim_edits(now, Duration::from_secs(60), 10).await.unwrap();
+    store
+        .settle_edits(
+            &[
+                Settlement::Committed {
+                    id: ids[0],
+                    commit_ref: "abc123".into(),
+                    commit_url: Some("https://example/c/abc123".into()),
+                },
+                Settlement::Conflict { id: ids[1], current: "in-progress".into() },
+                Settlement::Retry { id: ids[2], error: "GitHub answered 502".into(), delay: Duration::from_secs(30) },
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    let recent = store.recent_edits(None, 10).await.unwrap();
+    let by_id = |id: i64| recent.iter().find(|e| e.id == id).unwrap().clone();
+    assert_eq!(by_id(ids[0]).state, EditState::Committed);
+    assert_eq!(by_id(ids[0]).commit_url.as_deref(), Some("https://example/c/abc123"));
+    assert_eq!(by_id(ids[1]).current_value.as_deref(), Some("in-progress"));
+    assert_eq!(by_id(ids[2]).last_error.as_deref(), Some("GitHub answered 502"));
+    assert!(store.claim_edits(now, Duration::from_secs(60), 10).await.unwrap().is_empty(), "not due yet");
+    let due = store.next_edit_due().await.unwrap().expect("one edit still pending");
+    assert_eq!(due.timestamp_millis(), now.timestamp_millis() + 30_000);
+    let later = now + chrono::Duration::seconds(31);
+    assert_eq!(store.claim_edits(later, Duration::from_secs(60), 10).await.unwrap().len(), 1);
+}
+
+async fn grants_are_per_role_and_revocable(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    store.grant_role(&user("U2"), "devops", &user("U1"), now).await.unwrap();
+    store.grant_role(&user("U2"), "backend", &user("U1"), now).await.unwrap();
+    store.grant_role(&user("U2"), "devops", &user("U1"), now).await.unwrap();
+    assert_eq!(store.granted_roles(&user("U2")).await.unwrap(), ["backend", "devops"]);
+    assert!(store.revoke_role(&user("U2"), "DEVOPS").await.unwrap());
+    assert!(!store.revoke_role(&user("U2"), "devops").await.unwrap());
+    assert_eq!(store.granted_roles(&user("U2")).await.unwrap(), ["backend"]);
+}
+
 macro_rules! on_both_engines {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -73,4 +188,9 @@ on_both_engines!(
     people_are_found_by_role_ignoring_case,
     the_command_log_returns_newest_first_with_every_field,
     migrations_can_run_again,
+    queued_edits_round_trip_and_a_repeated_key_is_queued_once,
+    a_claimed_edit_is_held_until_its_lease_ends,
+    concurrent_claims_never_share_an_edit,
+    settlements_record_outcomes_and_retries_wait,
+    grants_are_per_role_and_revocable,
 );

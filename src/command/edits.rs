@@ -12,6 +12,7 @@ use super::reply::{Block, Reply, Text};
 use super::{Caller, CommandError, Context};
 use crate::plan::{Change, Edit, Status, Task};
 use crate::slack::SlackUserId;
+use crate::slack::markup::plain_text;
 use crate::store::{EditState, NewEdit, QueuedEdit, Store};
 
 const PENDING_SHOWN: u32 = 15;
@@ -117,11 +118,12 @@ fn edits_for(ctx: &Context<'_>, task: &Task, action: &EditAction, author: &str) 
             let seen = task.get(crate::plan::Column::Status).to_owned();
             let mut edits = vec![edit(Change::Status { seen, to: *status })];
             if let Some(why) = why {
+                let why = plain_text(why);
                 edits.push(edit(Change::Note { text: format!("{}: {why}", status_word(*status)) }));
             }
             Ok(edits)
         }
-        EditAction::Note(text) => Ok(vec![edit(Change::Note { text: text.clone() })]),
+        EditAction::Note(text) => Ok(vec![edit(Change::Note { text: plain_text(text) })]),
         EditAction::Assign(owner) => {
             let to = resolve_owner(ctx.plan, owner).map(str::to_owned).unwrap_or_else(|_| owner.trim().to_owned());
             Ok(vec![edit(Change::Owner { seen: task.owner().to_owned(), to })])

@@ -2,6 +2,7 @@
 
 pub mod blocks;
 mod ids;
+pub mod markup;
 mod signature;
 mod slash_command;
 
