@@ -5,12 +5,15 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::github::{DEFAULT_API_URL, GitHubToken, RepoRef, WebhookSecret};
 use crate::slack::{SigningSecret, SlackUserId};
 use crate::source::{BuiltinExample, DEFAULT_CSV_PATH, DEFAULT_MD_PATH};
 
 pub const DEFAULT_PORT: u16 = 3000;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://planbot.db";
 const DEFAULT_REFRESH_SECS: u64 = 2;
+/// A GitHub plan is polled less often: push webhooks bring changes sooner.
+const DEFAULT_GITHUB_REFRESH_SECS: u64 = 60;
 const DEFAULT_COMMIT_WINDOW_MS: u64 = 2000;
 
 /// Where the plan is read from.
@@ -20,7 +23,17 @@ pub enum PlanSourceConfig {
     Builtin,
     /// A folder holding the plan files at the given relative paths.
     Local { root: PathBuf, csv: PathBuf, markdown: PathBuf },
+    /// A branch of a GitHub repository.
+    GitHub { repo: RepoRef, csv: String, markdown: String, api_url: String, token: GitHubToken },
 }
+
+impl PartialEq for GitHubToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for GitHubToken {}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -34,6 +47,8 @@ pub struct Config {
     pub editors: Vec<SlackUserId>,
     /// Edits queued this close together are written as one change.
     pub commit_window: Duration,
+    /// Verifies GitHub push webhooks; without it `/github/webhook` is off.
+    pub github_webhook_secret: Option<WebhookSecret>,
 }
 
 /// What a command needs beyond the common settings.
@@ -82,11 +97,15 @@ impl Config {
             problem("DATABASE_URL", "must start with sqlite: (e.g. sqlite://planbot.db) or postgres://".into());
         }
         let plan_source = plan_source(&get, &mut problem);
+        let default_refresh = match plan_source {
+            PlanSourceConfig::GitHub { .. } => DEFAULT_GITHUB_REFRESH_SECS,
+            _ => DEFAULT_REFRESH_SECS,
+        };
         let refresh_secs = parse_number(
             &get,
             &mut problem,
             "PLAN_REFRESH_SECS",
-            DEFAULT_REFRESH_SECS,
+            default_refresh,
             "must be a whole number of seconds, at least 1",
         );
         let signing_secret = signing_secret(&get, &mut problem, needs);
@@ -101,7 +120,17 @@ impl Config {
         if problems.is_empty() {
             let plan_refresh = Duration::from_secs(refresh_secs);
             let commit_window = Duration::from_millis(window_ms);
-            Ok(Config { port, database_url, plan_source, plan_refresh, signing_secret, editors, commit_window })
+            let github_webhook_secret = get("GITHUB_WEBHOOK_SECRET").map(WebhookSecret::new);
+            Ok(Config {
+                port,
+                database_url,
+                plan_source,
+                plan_refresh,
+                signing_secret,
+                editors,
+                commit_window,
+                github_webhook_secret,
+            })
         } else {
             Err(ConfigError(problems))
         }
@@ -165,15 +194,42 @@ fn plan_source(
     if source == BuiltinExample::NAME {
         return PlanSourceConfig::Builtin;
     }
+    let csv = get("PLAN_CSV_PATH").unwrap_or_else(|| DEFAULT_CSV_PATH.to_owned());
+    let markdown = get("PLAN_MD_PATH").unwrap_or_else(|| DEFAULT_MD_PATH.to_owned());
+    if source.starts_with("github:") {
+        return github_source(get, problem, &source, csv, markdown);
+    }
     let root = PathBuf::from(&source);
-    let csv = PathBuf::from(get("PLAN_CSV_PATH").unwrap_or_else(|| DEFAULT_CSV_PATH.to_owned()));
-    let markdown = PathBuf::from(get("PLAN_MD_PATH").unwrap_or_else(|| DEFAULT_MD_PATH.to_owned()));
+    let (csv, markdown) = (PathBuf::from(csv), PathBuf::from(markdown));
     if !root.is_dir() {
         problem("PLAN_SOURCE", format!("{source:?} is not a folder (or use {})", BuiltinExample::NAME));
     } else if !root.join(&csv).is_file() {
         problem("PLAN_CSV_PATH", format!("no plan CSV at {}", root.join(&csv).display()));
     }
     PlanSourceConfig::Local { root, csv, markdown }
+}
+
+fn github_source(
+    get: &dyn Fn(&str) -> Option<String>,
+    problem: &mut dyn FnMut(&'static str, String),
+    source: &str,
+    csv: String,
+    markdown: String,
+) -> PlanSourceConfig {
+    let repo = source.parse::<RepoRef>().unwrap_or_else(|err| {
+        problem("PLAN_SOURCE", err.to_string());
+        RepoRef { owner: String::new(), repo: String::new(), branch: String::new() }
+    });
+    let token = get("GITHUB_TOKEN").map(GitHubToken).unwrap_or_else(|| {
+        let hint = "not set; a GitHub plan needs a token with Contents read and write on the repository";
+        problem("GITHUB_TOKEN", hint.to_owned());
+        GitHubToken(String::new())
+    });
+    let api_url = get("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+    if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+        problem("GITHUB_API_URL", "must be an http(s) URL, e.g. https://api.github.com".into());
+    }
+    PlanSourceConfig::GitHub { repo, csv, markdown, api_url, token }
 }
 
 #[cfg(test)]
@@ -218,6 +274,17 @@ mod tests {
 
     fn config_err(vars: &[(&str, &str)]) -> String {
         config(Needs::Offline, vars).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_github_plan_needs_a_token_and_polls_every_minute() {
+        let err = config_err(&[("PLAN_SOURCE", "github:autorisen/autorisen@main")]);
+        assert!(err.contains("GITHUB_TOKEN: not set"), "{err}");
+        let config =
+            config(Needs::Offline, &[("PLAN_SOURCE", "github:autorisen/autorisen"), ("GITHUB_TOKEN", "t")]).unwrap();
+        assert_eq!(config.plan_refresh, Duration::from_secs(60));
+        assert!(matches!(config.plan_source, PlanSourceConfig::GitHub { ref repo, .. } if repo.branch == "main"));
+        assert!(config_err(&[("PLAN_SOURCE", "github:nope"), ("GITHUB_TOKEN", "t")]).contains("PLAN_SOURCE"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod command;
 pub mod config;
+pub mod github;
 pub mod http;
 pub mod plan;
 pub mod slack;

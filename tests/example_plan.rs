@@ -50,6 +50,7 @@ async fn its_milestones_come_from_the_table_and_the_bullets() {
 async fn its_plan_block_is_what_planbot_would_generate() {
     let markdown = include_str!("../examples/autorisen/docs/project_plan.md");
     let loaded = load(Arc::new(BuiltinExample)).await;
-    let regenerated = planbot::plan::snapshot::with_plan_block(markdown, &loaded.plan).expect("the example has a block");
+    let regenerated =
+        planbot::plan::snapshot::with_plan_block(markdown, &loaded.plan).expect("the example has a block");
     assert_eq!(regenerated, markdown);
 }

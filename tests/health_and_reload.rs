@@ -93,7 +93,11 @@ async fn a_broken_plan_never_replaces_the_last_good_one() {
 async fn the_reloader_notices_a_change_without_being_asked() {
     let folder = PlanFolder::new(&csv(&["A-1,,first,ops,todo,,,,,,,,"]));
     let app = TestApp::start(folder.source(), databases::sqlite().await).await;
-    let reloader = planbot::source::spawn_reloader(Arc::clone(&app.plan), std::time::Duration::from_millis(20));
+    let reloader = planbot::source::spawn_reloader(
+        Arc::clone(&app.plan),
+        std::time::Duration::from_millis(20),
+        Default::default(),
+    );
     folder.write(&csv(&["A-1,,first,ops,todo,,,,,,,,", "B-2,,arrived by itself,ops,todo,,,,,,,,"]));
     let mut seen = false;
     for _ in 0..250 {

@@ -35,7 +35,7 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
         Some(noon) => Arc::new(FixedClock(noon.and_utc())),
         None => Arc::new(SystemClock),
     };
-    let PlanHome { source, writer } = plan_home(&config.plan_source);
+    let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let request = command::parse(&args.text.join(" "));
     let reply = {

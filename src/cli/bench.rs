@@ -137,6 +137,7 @@ async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(),
         clock,
         editors: Vec::new(),
         committer: None,
+        github_webhook: None,
     };
     let app = router(Arc::new(state));
 

@@ -13,7 +13,7 @@ use crate::source::{DEFAULT_CSV_PATH, DEFAULT_MD_PATH, LivePlan, LocalFolder, Pl
 pub async fn check(path: Option<PathBuf>) -> Result<ExitCode, CliError> {
     let source: Arc<dyn PlanSource> = match path {
         Some(path) => source_at(&path)?,
-        None => plan_home(&Config::from_env(Needs::Offline)?.plan_source).source,
+        None => plan_home(&Config::from_env(Needs::Offline)?.plan_source)?.source,
     };
     let live = match LivePlan::load(Arc::clone(&source), Arc::new(SystemClock)).await {
         Ok(live) => live,

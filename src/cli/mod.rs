@@ -12,6 +12,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError, Needs, PlanSourceConfig};
+use crate::github::{GitHubClient, GitHubPlan};
 use crate::source::{BuiltinExample, LoadError, LocalFolder, PlanSource};
 use crate::store::{self, Store, StoreError};
 use crate::writeback::PlanWriter;
@@ -103,15 +104,20 @@ pub(crate) struct PlanHome {
     pub writer: Option<Arc<dyn PlanWriter>>,
 }
 
-pub(crate) fn plan_home(config: &PlanSourceConfig) -> PlanHome {
-    match config {
+pub(crate) fn plan_home(config: &PlanSourceConfig) -> Result<PlanHome, CliError> {
+    Ok(match config {
         // Compiled into the binary: nothing to write back to.
         PlanSourceConfig::Builtin => PlanHome { source: Arc::new(BuiltinExample), writer: None },
         PlanSourceConfig::Local { root, csv, markdown } => {
             let folder = Arc::new(LocalFolder::new(root, csv, markdown));
             PlanHome { source: folder.clone(), writer: Some(folder) }
         }
-    }
+        PlanSourceConfig::GitHub { repo, csv, markdown, api_url, token } => {
+            let client = GitHubClient::new(api_url, token.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
+            let plan = Arc::new(GitHubPlan::new(client, repo.clone(), csv, markdown));
+            PlanHome { source: plan.clone(), writer: Some(plan) }
+        }
+    })
 }
 
 pub(crate) async fn open_store(url: &str) -> Result<Arc<dyn Store>, CliError> {

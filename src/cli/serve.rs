@@ -8,8 +8,10 @@ use tokio::net::TcpListener;
 
 use super::{CliError, PlanHome, open_store, plan_home};
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Needs};
-use crate::http::{AppState, router};
+use tokio::sync::Notify;
+
+use crate::config::{Config, Needs, PlanSourceConfig};
+use crate::http::{AppState, GitHubWebhook, router};
 use crate::source::{LivePlan, spawn_reloader};
 use crate::store::spawn_command_log;
 use crate::writeback::Committer;
@@ -24,9 +26,16 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     };
     let store = open_store(&config.database_url).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let PlanHome { source, writer } = plan_home(&config.plan_source);
+    let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
-    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh);
+    let reload_now = Arc::new(Notify::new());
+    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now));
+    let github_webhook = match (&config.plan_source, &config.github_webhook_secret) {
+        (PlanSourceConfig::GitHub { repo, .. }, Some(secret)) => {
+            Some(GitHubWebhook::new(secret.clone(), &repo.branch, Arc::clone(&reload_now)))
+        }
+        _ => None,
+    };
     let committer = writer.map(|writer| {
         Committer::new(Arc::clone(&store), writer, Arc::clone(&clock))
             .with_live_plan(Arc::clone(&live))
@@ -45,6 +54,7 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         clock,
         editors: config.editors.clone(),
         committer: wake_committer,
+        github_webhook,
     });
 
     let address = ("0.0.0.0", config.port);

@@ -2,6 +2,7 @@
 //! to responses.
 
 mod error;
+mod github_webhook;
 mod health;
 mod slack_commands;
 
@@ -13,6 +14,7 @@ use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
+pub use github_webhook::GitHubWebhook;
 
 use crate::clock::Clock;
 use tokio::sync::Notify;
@@ -35,12 +37,15 @@ pub struct AppState {
     pub editors: Vec<SlackUserId>,
     /// Set when the plan's home can be written: woken after each edit.
     pub committer: Option<Arc<Notify>>,
+    /// Set when the plan lives on GitHub and a webhook secret is configured.
+    pub github_webhook: Option<GitHubWebhook>,
 }
 
 /// The whole HTTP surface; `serve` and the tests both use it.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/slack/commands", post(slack_commands::handle))
+        .route("/github/webhook", post(github_webhook::handle))
         .route("/alive", get(health::alive))
         .route("/api/health", get(health::health))
         .route("/", get(health::heartbeat))

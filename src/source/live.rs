@@ -101,13 +101,17 @@ async fn load_from(source: &dyn PlanSource, clock: &dyn Clock) -> Result<LoadedP
     Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint })
 }
 
-/// Checks the source for changes every `every` until the process ends.
-pub fn spawn_reloader(live: Arc<LivePlan>, every: Duration) -> JoinHandle<()> {
+/// Checks the source for changes every `every`, and at once when `wake`
+/// is notified (a push webhook), until the process ends.
+pub fn spawn_reloader(live: Arc<LivePlan>, every: Duration, wake: Arc<tokio::sync::Notify>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                _ = ticker.tick() => {}
+                () = wake.notified() => {}
+            }
             // Failures are logged and recorded by `refresh` itself.
             let _ = live.refresh().await;
         }

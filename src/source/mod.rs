@@ -35,6 +35,8 @@ pub enum SourceError {
     Read { path: String, source: std::io::Error },
     #[error("{path} is not UTF-8 text")]
     NotUtf8 { path: String },
+    #[error("{0}")]
+    Remote(String),
 }
 
 #[async_trait]

@@ -109,6 +109,7 @@ impl TestApp {
             clock,
             editors,
             committer: committer.as_ref().map(|c| c.waker()),
+            github_webhook: None,
         };
         TestApp { router: router(Arc::new(state)), secret, store, plan, committer }
     }

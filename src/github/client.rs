@@ -1,0 +1,223 @@
+//! A thin GitHub REST client over the few endpoints planbot needs, with
+//! GitHub's status codes turned into errors the committer can act on.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, ETAG, HeaderMap, IF_NONE_MATCH, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const API_VERSION: &str = "2022-11-28";
+const JSON: &str = "application/vnd.github+json";
+const RAW: &str = "application/vnd.github.raw+json";
+/// When GitHub limits us without saying for how long.
+const DEFAULT_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// A token for GitHub's API. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct GitHubToken(pub String);
+
+impl fmt::Debug for GitHubToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("GitHubToken(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GitHubError {
+    #[error("GitHub refused the credentials (401): {0}")]
+    Unauthorized(String),
+    #[error("GitHub asks planbot to wait {0:?} (rate limit)")]
+    RateLimited(Duration),
+    /// 409, or 422 "not a fast forward": someone else moved the branch.
+    #[error("the branch moved on GitHub ({status}): {message}")]
+    Moved { status: u16, message: String },
+    #[error("not found on GitHub: {0}")]
+    NotFound(String),
+    #[error("GitHub answered {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("GitHub refused the request ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("cannot reach GitHub: {0}")]
+    Transport(String),
+}
+
+/// A successful answer (or `304 Not Modified`).
+#[derive(Debug)]
+pub struct Answer {
+    pub not_modified: bool,
+    pub etag: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json<T: for<'de> Deserialize<'de>>(&self) -> Result<T, GitHubError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|err| GitHubError::Server { status: 200, message: format!("unexpected answer: {err}") })
+    }
+}
+
+#[derive(Clone)]
+pub struct GitHubClient {
+    http: reqwest::Client,
+    api_url: String,
+    token: GitHubToken,
+}
+
+impl GitHubClient {
+    pub fn new(api_url: &str, token: GitHubToken) -> Result<GitHubClient, GitHubError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|err| GitHubError::Transport(err.to_string()))?;
+        Ok(GitHubClient { http, api_url: api_url.trim_end_matches('/').to_owned(), token })
+    }
+
+    pub async fn get(&self, path: &str, raw: bool, etag: Option<&str>) -> Result<Answer, GitHubError> {
+        self.send(Method::GET, path, if raw { RAW } else { JSON }, None, etag).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Result<Answer, GitHubError> {
+        self.send(Method::POST, path, JSON, Some(body), None).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Result<Answer, GitHubError> {
+        self.send(Method::PATCH, path, JSON, Some(body), None).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        accept: &str,
+        body: Option<Value>,
+        etag: Option<&str>,
+    ) -> Result<Answer, GitHubError> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.api_url))
+            .header(AUTHORIZATION, format!("Bearer {}", self.token.0))
+            .header(ACCEPT, accept)
+            .header("X-GitHub-Api-Version", API_VERSION)
+            .header(USER_AGENT, concat!("planbot/", env!("CARGO_PKG_VERSION")));
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|err| GitHubError::Transport(err.without_url().to_string()))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let etag = headers.get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = response.bytes().await.map_err(|err| GitHubError::Transport(err.to_string()))?.to_vec();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Answer { not_modified: true, etag, body });
+        }
+        if status.is_success() {
+            return Ok(Answer { not_modified: false, etag, body });
+        }
+        Err(classify(status, &headers, &body))
+    }
+}
+
+fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> GitHubError {
+    let message = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(200).collect());
+    let code = status.as_u16();
+    match status {
+        StatusCode::UNAUTHORIZED => GitHubError::Unauthorized(message),
+        StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS => match rate_limit_wait(headers) {
+            Some(wait) => GitHubError::RateLimited(wait),
+            None if status == StatusCode::TOO_MANY_REQUESTS => GitHubError::RateLimited(DEFAULT_LIMIT_WAIT),
+            None if message.to_ascii_lowercase().contains("rate limit") => GitHubError::RateLimited(DEFAULT_LIMIT_WAIT),
+            None => GitHubError::Rejected { status: code, message },
+        },
+        StatusCode::CONFLICT => GitHubError::Moved { status: code, message },
+        StatusCode::UNPROCESSABLE_ENTITY if message.to_ascii_lowercase().contains("fast forward") => {
+            GitHubError::Moved { status: code, message }
+        }
+        StatusCode::NOT_FOUND => GitHubError::NotFound(message),
+        s if s.is_server_error() => GitHubError::Server { status: code, message },
+        _ => GitHubError::Rejected { status: code, message },
+    }
+}
+
+/// `retry-after` (seconds), else the primary limit's reset time when it
+/// is spent (`x-ratelimit-reset`, Unix seconds).
+fn rate_limit_wait(headers: &HeaderMap) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(seconds) = header("retry-after").and_then(|v| v.parse::<u64>().ok()) {
+        return Some(Duration::from_secs(seconds));
+    }
+    if header("x-ratelimit-remaining") == Some("0") {
+        let reset = header("x-ratelimit-reset")?.parse::<i64>().ok()?;
+        let wait = reset - chrono::Utc::now().timestamp();
+        return Some(Duration::from_secs(u64::try_from(wait.max(1)).unwrap_or(1)));
+    }
+    None
+}
+
+/// The JSON for a tree that changes `files` on top of `base_tree`.
+pub fn tree_body(base_tree: &str, files: &[(&str, &str)]) -> Value {
+    let entries: Vec<Value> = files
+        .iter()
+        .map(|(path, content)| json!({"path": path, "mode": "100644", "type": "blob", "content": content}))
+        .collect();
+    json!({"base_tree": base_tree, "tree": entries})
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn statuses_become_errors_the_committer_can_act_on() {
+        let body = br#"{"message":"Update is not a fast forward"}"#;
+        assert!(matches!(
+            classify(StatusCode::UNPROCESSABLE_ENTITY, &headers(&[]), body),
+            GitHubError::Moved { status: 422, .. }
+        ));
+        assert!(matches!(classify(StatusCode::CONFLICT, &headers(&[]), b"{}"), GitHubError::Moved { .. }));
+        assert!(matches!(
+            classify(StatusCode::BAD_GATEWAY, &headers(&[]), b"<html>"),
+            GitHubError::Server { status: 502, .. }
+        ));
+        assert_eq!(
+            classify(StatusCode::TOO_MANY_REQUESTS, &headers(&[("retry-after", "7")]), b"{}"),
+            GitHubError::RateLimited(Duration::from_secs(7))
+        );
+        let reset = (chrono::Utc::now().timestamp() + 120).to_string();
+        match classify(
+            StatusCode::FORBIDDEN,
+            &headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &reset)]),
+            b"{}",
+        ) {
+            GitHubError::RateLimited(wait) => assert!((118..=121).contains(&wait.as_secs()), "{wait:?}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify(StatusCode::FORBIDDEN, &headers(&[]), br#"{"message":"Resource not accessible"}"#),
+            GitHubError::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        assert!(!format!("{:?}", GitHubToken("ghp_secret".into())).contains("ghp_secret"));
+    }
+}
