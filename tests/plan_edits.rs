@@ -49,7 +49,7 @@ impl Folder {
 }
 
 async fn app_on(folder: &Folder, store: Arc<dyn Store>) -> TestApp {
-    let writable = Writable { writer: folder.source(), editors: vec![EDITOR.parse().unwrap()] };
+    let writable = Writable { writer: folder.source(), editors: vec![EDITOR.parse().unwrap()], clock: None };
     TestApp::start_with(folder.source(), store, Some(writable)).await
 }
 

@@ -198,6 +198,12 @@ impl PlanWriter for GitHubPlan {
         let mut cache = self.cache();
         cache.head = Some(commit.sha.clone());
         cache.trees.insert(commit.sha.clone(), tree.sha);
+        // What we wrote is what the new commit holds: no need to read it back.
+        let written = PlanFiles {
+            csv: csv.to_owned(),
+            markdown: markdown.map(str::to_owned).or_else(|| head.files.markdown.clone()),
+        };
+        cache.files.insert(commit.sha.clone(), written);
         let url = commit.html_url.or_else(|| {
             Some(format!("https://github.com/{}/{}/commit/{}", self.repo.owner, self.repo.repo, commit.sha))
         });

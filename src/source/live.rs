@@ -69,7 +69,7 @@ impl LivePlan {
         if fingerprint == self.current().fingerprint || self.already_failed(&fingerprint) {
             return Ok(false);
         }
-        match load_from(self.source.as_ref(), self.clock.as_ref()).await {
+        match load_at(self.source.as_ref(), self.clock.as_ref(), fingerprint.clone()).await {
             Ok(loaded) => {
                 tracing::info!(tasks = loaded.plan.tasks().len(), lint_errors = loaded.lint_errors, "plan reloaded");
                 *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(loaded);
@@ -94,6 +94,14 @@ impl LivePlan {
 async fn load_from(source: &dyn PlanSource, clock: &dyn Clock) -> Result<LoadedPlan, LoadError> {
     // Fingerprint first: a write landing during the read is seen next time.
     let fingerprint = source.fingerprint().await?;
+    load_at(source, clock, fingerprint).await
+}
+
+async fn load_at(
+    source: &dyn PlanSource,
+    clock: &dyn Clock,
+    fingerprint: Fingerprint,
+) -> Result<LoadedPlan, LoadError> {
     let files = source.load().await?;
     let plan = Plan::parse(files.csv, files.markdown.as_deref())
         .map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;

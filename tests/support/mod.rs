@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod databases;
+pub mod fake_github;
 
 use std::sync::Arc;
 
@@ -79,6 +80,8 @@ pub async fn example_app() -> TestApp {
 pub struct Writable {
     pub writer: Arc<dyn PlanWriter>,
     pub editors: Vec<SlackUserId>,
+    /// The app's clock (the system clock when `None`).
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 impl TestApp {
@@ -89,12 +92,13 @@ impl TestApp {
     /// An app whose edits go to `writable.writer`. The committer is not
     /// running: tests call `app.committer().drain()` when they choose.
     pub async fn start_with(source: Arc<dyn PlanSource>, store: Arc<dyn Store>, writable: Option<Writable>) -> TestApp {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock: Arc<dyn Clock> =
+            writable.as_ref().and_then(|w| w.clock.clone()).unwrap_or_else(|| Arc::new(SystemClock));
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
         let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
         let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
         let (editors, committer) = match writable {
-            Some(Writable { writer, editors }) => {
+            Some(Writable { writer, editors, .. }) => {
                 let committer =
                     Committer::new(Arc::clone(&store), writer, Arc::clone(&clock)).with_live_plan(Arc::clone(&plan));
                 (editors, Some(Arc::new(committer)))
@@ -112,6 +116,37 @@ impl TestApp {
             github_webhook: None,
         };
         TestApp { router: router(Arc::new(state)), secret, store, plan, committer }
+    }
+
+    /// An app whose only job here is GitHub's push webhook.
+    pub async fn start_webhook(hook: planbot::http::GitHubWebhook) -> TestApp {
+        let mut app = TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let (command_log, _writer) = spawn_command_log(Arc::clone(&app.store));
+        let state = AppState {
+            plan: Arc::clone(&app.plan),
+            store: Arc::clone(&app.store),
+            signing_secret: app.secret.clone(),
+            command_log,
+            clock,
+            editors: Vec::new(),
+            committer: None,
+            github_webhook: Some(hook),
+        };
+        app.router = router(Arc::new(state));
+        app
+    }
+
+    /// GitHub's push delivery, signed as GitHub signs it.
+    pub async fn github_push(&self, body: &str, signature: &str, delivery: &str) -> StatusCode {
+        let request = Request::post("/github/webhook")
+            .header("content-type", "application/json")
+            .header("x-github-event", "push")
+            .header("x-github-delivery", delivery)
+            .header("x-hub-signature-256", signature)
+            .body(Body::from(body.to_owned()))
+            .expect("request");
+        self.send(request).await.status
     }
 
     pub fn committer(&self) -> &Committer {
@@ -172,6 +207,14 @@ impl TestApp {
         }
         panic!("the command log never reached {count} records");
     }
+}
+
+/// `sha256=<hex HMAC-SHA256(secret, body)>`, GitHub's webhook signature.
+pub fn github_signature(secret: &str, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 /// A fresh trigger id per request, as Slack gives.
