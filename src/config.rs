@@ -49,6 +49,21 @@ pub struct Config {
     pub commit_window: Duration,
     /// Verifies GitHub push webhooks; without it `/github/webhook` is off.
     pub github_webhook_secret: Option<WebhookSecret>,
+    /// Lets planbot message people and the ops channel (Web API).
+    pub slack_bot_token: Option<SlackBotToken>,
+    pub slack_api_url: String,
+    /// Where alerts go (a channel id, or `#autorisen-ops`).
+    pub ops_channel: Option<String>,
+}
+
+/// The bot token (`xoxb-…`). Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct SlackBotToken(pub String);
+
+impl std::fmt::Debug for SlackBotToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SlackBotToken(<redacted>)")
+    }
 }
 
 /// What a command needs beyond the common settings.
@@ -121,6 +136,9 @@ impl Config {
             let plan_refresh = Duration::from_secs(refresh_secs);
             let commit_window = Duration::from_millis(window_ms);
             let github_webhook_secret = get("GITHUB_WEBHOOK_SECRET").map(WebhookSecret::new);
+            let slack_bot_token = get("SLACK_BOT_TOKEN").map(SlackBotToken);
+            let slack_api_url = get("SLACK_API_URL").unwrap_or_else(|| crate::slack::web::DEFAULT_API_URL.to_owned());
+            let ops_channel = get("OPS_CHANNEL");
             Ok(Config {
                 port,
                 database_url,
@@ -130,6 +148,9 @@ impl Config {
                 editors,
                 commit_window,
                 github_webhook_secret,
+                slack_bot_token,
+                slack_api_url,
+                ops_channel,
             })
         } else {
             Err(ConfigError(problems))

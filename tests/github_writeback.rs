@@ -260,3 +260,83 @@ mod webhook {
         );
     }
 }
+
+mod notifications {
+    use super::*;
+    use planbot::slack::notify::SlackNotifier;
+    use planbot::slack::web::SlackWeb;
+    use support::fake_slack::{self, FakeSlack};
+
+    async fn setup_with_slack() -> (Setup, FakeSlack) {
+        let slack = FakeSlack::start().await;
+        let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+        let plan = plan_on(&github, fake_github::TOKEN);
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now() + chrono::Duration::seconds(1)));
+        let web = SlackWeb::new(&slack.api_url(), fake_slack::BOT_TOKEN).unwrap();
+        let notifier = Arc::new(SlackNotifier::new(web, Some("C0OPS".into())));
+        let writable =
+            Writable { writer: plan.clone(), editors: vec![EDITOR.parse().unwrap()], clock: Some(clock.clone()) };
+        let app = TestApp::start_with_notifier(plan, databases::sqlite().await, writable, notifier).await;
+        (Setup { github, app, clock }, slack)
+    }
+
+    #[tokio::test]
+    async fn the_author_gets_a_direct_message_with_the_commit_link() {
+        let (Setup { github, app, .. }, slack) = setup_with_slack().await;
+        app.slash(EDITOR, "done DEVOPS-035").await;
+        app.committer().drain().await.unwrap();
+        let opened = slack.wait_for("conversations.open", 1).await;
+        assert!(opened[0].body.to_string().contains(EDITOR), "{:?}", opened[0].body);
+        let message = &slack.wait_for("chat.postMessage", 1).await[0].body;
+        assert_eq!(message["channel"], format!("D{EDITOR}"));
+        let text = message["blocks"].to_string();
+        let link = format!("<https://github.com/autorisen/autorisen/commit/{}|{}>", github.head(), &github.head()[..7]);
+        assert!(text.contains("Written: *mark DEVOPS-035 completed*") && text.contains(&link), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_conflict_shows_both_values_and_offers_to_apply_anyway() {
+        let (Setup { github, app, .. }, slack) = setup_with_slack().await;
+        app.slash(EDITOR, "start FE-004").await;
+        github.human_commit(CSV, "Login page + form,frontend,blocked", "Login page + form,frontend,deferred");
+        app.committer().drain().await.unwrap();
+        let message = slack.wait_for("chat.postMessage", 1).await[0].body.to_string();
+        assert!(
+            message.contains("Not written: *mark FE-004 in-progress*. Someone changed it to \\\"deferred\\\" first"),
+            "{message}"
+        );
+        assert!(message.contains("\"action_id\":\"apply_anyway\""), "{message}");
+        assert!(message.contains(&format!("commit/{}", github.head())), "links the version planbot found: {message}");
+    }
+
+    #[tokio::test]
+    async fn refused_credentials_alert_the_ops_channel_once() {
+        let slack = FakeSlack::start().await;
+        let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+        let web = SlackWeb::new(&slack.api_url(), fake_slack::BOT_TOKEN).unwrap();
+        let notifier = Arc::new(SlackNotifier::new(web, Some("C0OPS".into())));
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now() + chrono::Duration::seconds(1)));
+        let writable = Writable {
+            writer: plan_on(&github, "ghp_revoked"),
+            editors: vec![EDITOR.parse().unwrap()],
+            clock: Some(clock.clone()),
+        };
+        let app = TestApp::start_with_notifier(
+            plan_on(&github, fake_github::TOKEN),
+            databases::sqlite().await,
+            writable,
+            notifier,
+        )
+        .await;
+        app.slash(EDITOR, "done DEVOPS-035").await;
+        app.committer().drain().await.unwrap();
+        clock.advance(Duration::from_secs(3600));
+        app.committer().drain().await.unwrap();
+        slack.wait_for("chat.postMessage", 1).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let alerts: Vec<_> =
+            slack.calls("chat.postMessage").into_iter().filter(|c| c.body["channel"] == "C0OPS").collect();
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert!(alerts[0].body.to_string().contains("cannot write the plan"), "{:?}", alerts[0].body);
+    }
+}

@@ -12,6 +12,8 @@ use tokio::sync::Notify;
 
 use crate::config::{Config, Needs, PlanSourceConfig};
 use crate::http::{AppState, GitHubWebhook, router};
+use crate::slack::notify::SlackNotifier;
+use crate::slack::web::SlackWeb;
 use crate::source::{LivePlan, spawn_reloader};
 use crate::store::spawn_command_log;
 use crate::writeback::Committer;
@@ -36,10 +38,23 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         }
         _ => None,
     };
+    let slack_web = match &config.slack_bot_token {
+        Some(token) => {
+            Some(SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?)
+        }
+        None => {
+            tracing::warn!("SLACK_BOT_TOKEN is not set: authors will not be told when their edits are written");
+            None
+        }
+    };
     let committer = writer.map(|writer| {
-        Committer::new(Arc::clone(&store), writer, Arc::clone(&clock))
+        let committer = Committer::new(Arc::clone(&store), writer, Arc::clone(&clock))
             .with_live_plan(Arc::clone(&live))
-            .with_window(config.commit_window)
+            .with_window(config.commit_window);
+        match &slack_web {
+            Some(web) => committer.with_notifier(Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone()))),
+            None => committer,
+        }
     });
     let wake_committer = committer.as_ref().map(Committer::waker);
     let committer_task = committer.map(Committer::spawn);

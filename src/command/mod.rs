@@ -6,6 +6,7 @@ mod edits;
 mod grammar;
 mod help;
 mod lists;
+mod notices;
 mod overview;
 mod people;
 mod reply;
@@ -14,7 +15,8 @@ mod text;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub use grammar::{Command, EditAction, Request, parse};
-pub use reply::{Block, MAX_LIST_ITEMS, Reply, Span, Text, Visibility};
+pub use notices::{APPLY_ANYWAY, settled_reply};
+pub use reply::{Block, Button, MAX_LIST_ITEMS, Reply, Span, Text, Visibility};
 pub use text::render_text;
 
 use crate::plan::Plan;

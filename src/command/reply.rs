@@ -30,6 +30,11 @@ pub enum Span {
     },
     /// A person, shown by Slack as their name (planbot's own markup).
     Mention(crate::slack::SlackUserId),
+    /// A link planbot made (a commit); the label is shown.
+    Link {
+        url: String,
+        label: String,
+    },
 }
 
 /// A line or paragraph of formatted text.
@@ -60,6 +65,11 @@ impl Text {
         self
     }
 
+    pub fn and_link(mut self, url: impl Into<String>, label: impl Into<String>) -> Text {
+        self.0.push(Span::Link { url: url.into(), label: label.into() });
+        self
+    }
+
     pub fn and_mention(mut self, user: &crate::slack::SlackUserId) -> Text {
         self.0.push(Span::Mention(user.clone()));
         self
@@ -81,6 +91,7 @@ impl Text {
                     plain.push('@');
                     plain.push_str(user.as_str());
                 }
+                Span::Link { url, label } => plain.push_str(&format!("{label} ({url})")),
             }
         }
         plain
@@ -104,6 +115,17 @@ pub enum Block {
     /// Small print under the answer.
     Note(Text),
     Divider,
+    /// Buttons that act on the plan (Slack only; the terminal lists them).
+    Buttons(Vec<Button>),
+}
+
+/// A button: what it says, which action it triggers, and on what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub action_id: &'static str,
+    pub value: String,
+    pub primary: bool,
 }
 
 impl Block {

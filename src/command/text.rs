@@ -24,6 +24,7 @@ fn render_block(block: &Block) -> String {
             .join("\n"),
         Block::List { title, items, more } => render_list(title.as_ref(), items, *more),
         Block::Divider => "────────".to_owned(),
+        Block::Buttons(buttons) => buttons.iter().map(|b| format!("[{}]", b.label)).collect::<Vec<_>>().join(" "),
     }
 }
 

@@ -204,9 +204,12 @@ impl PlanWriter for GitHubPlan {
             markdown: markdown.map(str::to_owned).or_else(|| head.files.markdown.clone()),
         };
         cache.files.insert(commit.sha.clone(), written);
-        let url = commit.html_url.or_else(|| {
-            Some(format!("https://github.com/{}/{}/commit/{}", self.repo.owner, self.repo.repo, commit.sha))
-        });
+        drop(cache);
+        let url = commit.html_url.or_else(|| self.revision_url(&commit.sha));
         Ok(Written { commit_ref: commit.sha, url })
+    }
+
+    fn revision_url(&self, revision: &str) -> Option<String> {
+        Some(format!("https://github.com/{}/{}/commit/{revision}", self.repo.owner, self.repo.repo))
     }
 }

@@ -6,11 +6,13 @@
 //! anyone or render as a link.
 
 use slack_morphism::prelude::{
-    SlackBlock, SlackBlockMarkDownText, SlackBlockText, SlackCommandEventResponse, SlackContextBlock,
-    SlackContextBlockElement, SlackDividerBlock, SlackMessageContent, SlackMessageResponseType, SlackSectionBlock,
+    SlackActionBlockElement, SlackActionId, SlackActionsBlock, SlackBlock, SlackBlockButtonElement,
+    SlackBlockButtonStyle, SlackBlockMarkDownText, SlackBlockPlainTextOnly, SlackBlockText, SlackCommandEventResponse,
+    SlackContextBlock, SlackContextBlockElement, SlackDividerBlock, SlackMessageContent, SlackMessageResponseType,
+    SlackSectionBlock,
 };
 
-use crate::command::{Block, Reply, Span, Text, Visibility};
+use crate::command::{Block, Button, Reply, Span, Text, Visibility};
 
 pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_CHARS: usize = 3000;
@@ -41,6 +43,9 @@ pub fn mrkdwn(text: &Text) -> String {
             Span::Code(words) => format!("`{}`", escape(&words.replace('`', "'"))),
             Span::Emoji { slack, .. } => (*slack).to_owned(),
             Span::Mention(user) => user.mention(),
+            Span::Link { url, label } => {
+                format!("<{}|{}>", escape(url).replace('|', "%7C"), escape(label).replace('|', "¦"))
+            }
         })
         .collect()
 }
@@ -94,6 +99,7 @@ fn render_block(block: &Block) -> Vec<SlackBlock> {
         }
         Block::Note(text) => vec![context(mrkdwn(text))],
         Block::Divider => vec![SlackDividerBlock::new().into()],
+        Block::Buttons(buttons) => vec![actions(buttons)],
     }
 }
 
@@ -135,6 +141,24 @@ fn clip(text: &str, max_chars: usize) -> String {
     }
     clipped.push('…');
     clipped
+}
+
+/// At most 25 elements fit an actions block; planbot's cards have four.
+fn actions(buttons: &[Button]) -> SlackBlock {
+    let elements = buttons
+        .iter()
+        .take(25)
+        .map(|button| {
+            let mut element = SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(button.label.as_str()))
+                .with_action_id(SlackActionId(button.action_id.to_owned()))
+                .with_value(button.value.clone());
+            if button.primary {
+                element = element.with_style(SlackBlockButtonStyle::Primary);
+            }
+            SlackActionBlockElement::Button(element)
+        })
+        .collect();
+    SlackActionsBlock::new(elements).into()
 }
 
 fn markdown(text: String) -> SlackBlockText {

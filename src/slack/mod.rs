@@ -3,8 +3,10 @@
 pub mod blocks;
 mod ids;
 pub mod markup;
+pub mod notify;
 mod signature;
 mod slash_command;
+pub mod web;
 
 pub use ids::{InvalidSlackUserId, SlackUserId};
 pub use signature::{EmptySigningSecret, SignatureError, SigningSecret};

@@ -9,7 +9,10 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use super::{Head, PlanWriter, WriteError, commit_message};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Head, Notice, NoticeOutcome, Notifier, PlanWriter, WriteError, commit_message};
 use crate::clock::Clock;
 use crate::plan::{Outcome, Plan, snapshot};
 use crate::source::LivePlan;
@@ -41,11 +44,23 @@ pub struct Committer {
     live_plan: Option<Arc<LivePlan>>,
     window: Duration,
     wake: Arc<Notify>,
+    notifier: Option<Arc<dyn Notifier>>,
+    /// Set while credentials are refused, so the channel hears it once.
+    refused_alerted: AtomicBool,
 }
 
 impl Committer {
     pub fn new(store: Arc<dyn Store>, writer: Arc<dyn PlanWriter>, clock: Arc<dyn Clock>) -> Committer {
-        Committer { store, writer, clock, live_plan: None, window: Duration::ZERO, wake: Arc::new(Notify::new()) }
+        Committer {
+            store,
+            writer,
+            clock,
+            live_plan: None,
+            window: Duration::ZERO,
+            wake: Arc::new(Notify::new()),
+            notifier: None,
+            refused_alerted: AtomicBool::new(false),
+        }
     }
 
     /// Reload this plan after each write, so answers show the change.
@@ -57,6 +72,12 @@ impl Committer {
     /// Edits queued within `window` of each other go into one write.
     pub fn with_window(mut self, window: Duration) -> Committer {
         self.window = window;
+        self
+    }
+
+    /// Tell authors and the ops channel how edits end.
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Committer {
+        self.notifier = Some(notifier);
         self
     }
 
@@ -89,9 +110,16 @@ impl Committer {
         if claimed.is_empty() {
             return Ok(DrainReport::default());
         }
-        let (settlements, report) = match self.writer.read_head().await {
-            Ok(head) => self.apply_and_write(&claimed, head).await,
-            Err(error) => retry_all(&claimed, &error),
+        let (settlements, report, seen_at) = match self.writer.read_head().await {
+            Ok(head) => {
+                let seen_at = self.writer.revision_url(&head.revision);
+                let (settlements, report) = self.apply_and_write(&claimed, head).await;
+                (settlements, report, seen_at)
+            }
+            Err(error) => {
+                let (settlements, report) = retry_all(&claimed, &error);
+                (settlements, report, None)
+            }
         };
         self.store.settle_edits(&settlements, self.clock.now()).await?;
         tracing::info!(
@@ -107,7 +135,46 @@ impl Committer {
                 let _ = plan.refresh().await;
             }
         }
+        self.tell(&claimed, &settlements, seen_at).await;
         Ok(report)
+    }
+
+    /// Notices for the authors, and one alert when credentials fail.
+    async fn tell(&self, claimed: &[QueuedEdit], settlements: &[Settlement], seen_at: Option<String>) {
+        let Some(notifier) = &self.notifier else { return };
+        let edits: HashMap<i64, &QueuedEdit> = claimed.iter().map(|edit| (edit.id, edit)).collect();
+        let mut notices = Vec::new();
+        let mut refused = None;
+        for settlement in settlements {
+            let (id, outcome) = match settlement {
+                Settlement::Committed { id, commit_ref, commit_url } => {
+                    (id, NoticeOutcome::Written { commit_ref: commit_ref.clone(), url: commit_url.clone() })
+                }
+                Settlement::Conflict { id, current } => {
+                    (id, NoticeOutcome::Conflict { current: current.clone(), url: seen_at.clone() })
+                }
+                Settlement::Failed { id, reason } => (id, NoticeOutcome::Failed { reason: reason.clone() }),
+                Settlement::Retry { error, .. } => {
+                    refused = refused.or_else(|| error.starts_with("not authorised").then(|| error.clone()));
+                    continue;
+                }
+            };
+            if let Some(edit) = edits.get(id) {
+                notices.push(Notice { edit: (*edit).clone(), outcome });
+            }
+        }
+        if !notices.is_empty() {
+            notifier.edits_settled(&notices).await;
+            self.refused_alerted.store(false, Ordering::Relaxed);
+        }
+        if let Some(error) = refused {
+            if !self.refused_alerted.swap(true, Ordering::Relaxed) {
+                let message = format!(
+                    "planbot cannot write the plan: {error}. Edits stay queued until the credentials are fixed."
+                );
+                notifier.alert(&message).await;
+            }
+        }
     }
 
     async fn apply_and_write(&self, claimed: &[QueuedEdit], head: Head) -> (Vec<Settlement>, DrainReport) {

@@ -10,11 +10,13 @@
 mod committer;
 mod local;
 mod message;
+mod notify;
 
 use async_trait::async_trait;
 
 pub use committer::{Committer, DrainReport};
 pub use message::commit_message;
+pub use notify::{Notice, Notifier, Outcome as NoticeOutcome};
 
 use crate::source::PlanFiles;
 
@@ -59,4 +61,9 @@ pub trait PlanWriter: Send + Sync + 'static {
     /// `head`, or fails with `Stale` if the home moved on.
     async fn write(&self, head: &Head, csv: &str, markdown: Option<&str>, message: &str)
     -> Result<Written, WriteError>;
+
+    /// A link a person can open to see `revision` (a commit page).
+    fn revision_url(&self, _revision: &str) -> Option<String> {
+        None
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod databases;
 pub mod fake_github;
+pub mod fake_slack;
 
 use std::sync::Arc;
 
@@ -89,9 +90,28 @@ impl TestApp {
         TestApp::start_with(source, store, None).await
     }
 
+    /// Like `start_with`, with authors and alerts told through `notifier`.
+    pub async fn start_with_notifier(
+        source: Arc<dyn PlanSource>,
+        store: Arc<dyn Store>,
+        writable: Writable,
+        notifier: Arc<dyn planbot::writeback::Notifier>,
+    ) -> TestApp {
+        TestApp::build(source, store, Some(writable), Some(notifier)).await
+    }
+
     /// An app whose edits go to `writable.writer`. The committer is not
     /// running: tests call `app.committer().drain()` when they choose.
     pub async fn start_with(source: Arc<dyn PlanSource>, store: Arc<dyn Store>, writable: Option<Writable>) -> TestApp {
+        TestApp::build(source, store, writable, None).await
+    }
+
+    async fn build(
+        source: Arc<dyn PlanSource>,
+        store: Arc<dyn Store>,
+        writable: Option<Writable>,
+        notifier: Option<Arc<dyn planbot::writeback::Notifier>>,
+    ) -> TestApp {
         let clock: Arc<dyn Clock> =
             writable.as_ref().and_then(|w| w.clock.clone()).unwrap_or_else(|| Arc::new(SystemClock));
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
@@ -101,6 +121,10 @@ impl TestApp {
             Some(Writable { writer, editors, .. }) => {
                 let committer =
                     Committer::new(Arc::clone(&store), writer, Arc::clone(&clock)).with_live_plan(Arc::clone(&plan));
+                let committer = match notifier {
+                    Some(notifier) => committer.with_notifier(notifier),
+                    None => committer,
+                };
                 (editors, Some(Arc::new(committer)))
             }
             None => (Vec::new(), None),
