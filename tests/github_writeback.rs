@@ -39,8 +39,12 @@ async fn setup_with(store: Arc<dyn Store>) -> Setup {
     let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
     let plan = plan_on(&github, fake_github::TOKEN);
     let clock = Arc::new(ManualClock::new(chrono::Utc::now() + chrono::Duration::seconds(1)));
-    let writable =
-        Writable { writer: plan.clone(), editors: vec![EDITOR.parse().unwrap()], clock: Some(clock.clone()) };
+    let writable = Writable {
+        writer: plan.clone(),
+        editors: vec![EDITOR.parse().unwrap()],
+        clock: Some(clock.clone()),
+        slack: None,
+    };
     let app = TestApp::start_with(plan, store, Some(writable)).await;
     Setup { github, app, clock }
 }
@@ -163,7 +167,7 @@ async fn refused_credentials_keep_the_edit_queued() {
     let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
     let reader = plan_on(&github, fake_github::TOKEN);
     let bad_writer = plan_on(&github, "ghp_revoked");
-    let writable = Writable { writer: bad_writer, editors: vec![EDITOR.parse().unwrap()], clock: None };
+    let writable = Writable { writer: bad_writer, editors: vec![EDITOR.parse().unwrap()], clock: None, slack: None };
     let app = TestApp::start_with(reader, databases::sqlite().await, Some(writable)).await;
     app.slash(EDITOR, "done DEVOPS-035").await;
     assert_eq!(app.committer().drain().await.unwrap().retrying, 1);
@@ -274,8 +278,12 @@ mod notifications {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now() + chrono::Duration::seconds(1)));
         let web = SlackWeb::new(&slack.api_url(), fake_slack::BOT_TOKEN).unwrap();
         let notifier = Arc::new(SlackNotifier::new(web, Some("C0OPS".into())));
-        let writable =
-            Writable { writer: plan.clone(), editors: vec![EDITOR.parse().unwrap()], clock: Some(clock.clone()) };
+        let writable = Writable {
+            writer: plan.clone(),
+            editors: vec![EDITOR.parse().unwrap()],
+            clock: Some(clock.clone()),
+            slack: None,
+        };
         let app = TestApp::start_with_notifier(plan, databases::sqlite().await, writable, notifier).await;
         (Setup { github, app, clock }, slack)
     }
@@ -320,6 +328,7 @@ mod notifications {
             writer: plan_on(&github, "ghp_revoked"),
             editors: vec![EDITOR.parse().unwrap()],
             clock: Some(clock.clone()),
+            slack: None,
         };
         let app = TestApp::start_with_notifier(
             plan_on(&github, fake_github::TOKEN),

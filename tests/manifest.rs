@@ -35,5 +35,10 @@ fn the_plan_command_points_at_the_endpoint_we_serve() {
     assert_eq!(command["command"], "/plan");
     assert!(command["url"].as_str().unwrap().ends_with("/slack/commands"));
     let scopes = manifest["oauth_config"]["scopes"]["bot"].as_array().unwrap();
-    assert!(scopes.iter().any(|s| s == "commands"));
+    for needed in ["commands", "chat:write", "im:write"] {
+        assert!(scopes.iter().any(|s| s == needed), "missing scope {needed}");
+    }
+    let interactivity = &manifest["settings"]["interactivity"];
+    assert_eq!(interactivity["is_enabled"], true);
+    assert!(interactivity["request_url"].as_str().unwrap().ends_with("/slack/interactions"));
 }

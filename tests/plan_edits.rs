@@ -49,7 +49,8 @@ impl Folder {
 }
 
 async fn app_on(folder: &Folder, store: Arc<dyn Store>) -> TestApp {
-    let writable = Writable { writer: folder.source(), editors: vec![EDITOR.parse().unwrap()], clock: None };
+    let writable =
+        Writable { writer: folder.source(), editors: vec![EDITOR.parse().unwrap()], clock: None, slack: None };
     TestApp::start_with(folder.source(), store, Some(writable)).await
 }
 

@@ -129,16 +129,7 @@ async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(),
     let store = store::connect("sqlite::memory:").await?;
     store.migrate().await?;
     let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
-    let state = AppState {
-        plan,
-        store,
-        signing_secret: secret.clone(),
-        command_log,
-        clock,
-        editors: Vec::new(),
-        committer: None,
-        github_webhook: None,
-    };
+    let state = AppState::new(plan, store, secret.clone(), command_log, clock);
     let app = router(Arc::new(state));
 
     let mut latencies = Vec::with_capacity(requests);

@@ -61,16 +61,12 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     let (command_log, log_writer) = spawn_command_log(Arc::clone(&store));
     let tasks = live.current().plan.tasks().len();
     let plan_source = live.source().describe();
-    let state = Arc::new(AppState {
-        plan: live,
-        store: Arc::clone(&store),
-        signing_secret,
-        command_log,
-        clock,
-        editors: config.editors.clone(),
-        committer: wake_committer,
-        github_webhook,
-    });
+    let mut state = AppState::new(live, Arc::clone(&store), signing_secret, command_log, clock);
+    state.editors = config.editors.clone();
+    state.committer = wake_committer;
+    state.github_webhook = github_webhook;
+    state.slack_web = slack_web;
+    let state = Arc::new(state);
 
     let address = ("0.0.0.0", config.port);
     let listener = TcpListener::bind(address)

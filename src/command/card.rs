@@ -1,8 +1,8 @@
 //! `status ID` and `deps ID`: one task, and what it waits on.
 
-use super::reply::{Block, Reply, Span, Text};
+use super::reply::{Block, Button, Reply, Span, Text};
 use super::{Context, task_line};
-use crate::plan::{Cell, Plan, Task, TaskId};
+use crate::plan::{Cell, Plan, Status, Task, TaskId};
 
 /// The task card: everything a person needs to act on one task.
 pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
@@ -37,7 +37,35 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
         }
     }
     blocks.push(Block::Note(Text::plain(format!("{}:{}", ctx.plan_path, task.line))));
+    if ctx.writable {
+        blocks.push(Block::Buttons(card_buttons(task)));
+    }
     Reply::new(blocks)
+}
+
+pub const START: &str = "task_start";
+pub const DONE: &str = "task_done";
+pub const BLOCK: &str = "task_block";
+pub const NOTE: &str = "task_note";
+
+/// What can be done to the task from its card.
+fn card_buttons(task: &Task) -> Vec<Button> {
+    let button = |label: &str, action_id, primary| Button {
+        label: label.into(),
+        action_id,
+        value: task.id.to_string(),
+        primary,
+    };
+    let mut buttons = Vec::new();
+    if task.status() != Some(Status::InProgress) {
+        buttons.push(button("Start", START, false));
+    }
+    if !task.is_done() {
+        buttons.push(button("Done", DONE, true));
+    }
+    buttons.push(button("Block…", BLOCK, false));
+    buttons.push(button("Note…", NOTE, false));
+    buttons
 }
 
 fn card_fields(task: &Task) -> Vec<(String, Text)> {

@@ -141,6 +141,49 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
+/// "Apply anyway" on a conflict: the same change, queued again over the
+/// value that got there first. Only its author or an editor may.
+pub async fn apply_anyway(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: &Caller<'_>,
+    edit_id: i64,
+) -> Result<Reply, CommandError> {
+    let Some(previous) = store.edit_by_id(edit_id).await? else {
+        return Ok(Reply::message(Text::plain("That edit no longer exists.")));
+    };
+    if previous.state != EditState::Conflict {
+        return Ok(Reply::message(Text::plain(format!(
+            "{} is not waiting on a decision any more.",
+            previous.edit.summary()
+        ))));
+    }
+    if previous.author_id != *caller.user && !ctx.editors.contains(caller.user) {
+        return Ok(Reply::message(Text::plain(
+            "Only the person who asked for this edit, or a plan editor, can apply it anyway.",
+        )));
+    }
+    let Some(position) = find_task(ctx.plan, previous.edit.task.as_str()) else {
+        return Ok(missing_task(ctx.plan, previous.edit.task.as_str()));
+    };
+    if let Some(refusal) = refuse_unless_allowed(ctx, store, caller.user, &ctx.plan.tasks()[position]).await? {
+        return Ok(refusal);
+    }
+    let current = previous.current_value.clone().unwrap_or_default();
+    let change = match previous.edit.change.clone() {
+        Change::Status { to, .. } => Change::Status { seen: current, to },
+        Change::Owner { to, .. } => Change::Owner { seen: current, to },
+        note @ Change::Note { .. } => note,
+    };
+    let edit = Edit { change, ..previous.edit.clone() };
+    let again =
+        NewEdit { idempotency_key: Some(format!("apply-anyway:{edit_id}")), author_id: caller.user.clone(), edit };
+    store.enqueue_edits(std::slice::from_ref(&again), ctx.now).await?;
+    Ok(Reply::message(
+        Text::plain("Queued again, over the newer value: ").and_bold(again.edit.summary()).and_plain("."),
+    ))
+}
+
 /// `grant @person ROLE` / `revoke @person ROLE`, for editors only.
 pub async fn grant(
     ctx: &Context<'_>,

@@ -1,8 +1,8 @@
 //! `/plan` commands: the grammar, and the answers built from the plan in
 //! memory (plus the people store for `iam` and `mine`).
 
-mod card;
-mod edits;
+pub mod card;
+pub mod edits;
 mod grammar;
 mod help;
 mod lists;

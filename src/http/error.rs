@@ -14,6 +14,8 @@ pub enum AppError {
     Unauthorized(#[from] SignatureError),
     #[error("malformed slash command: {0}")]
     BadCommand(#[from] SlashCommandError),
+    #[error("malformed interaction: {0}")]
+    BadInteraction(String),
     /// A signed command that failed on our side: the person gets an
     /// ephemeral apology (Slack shows non-200 answers as a bare failure).
     #[error("command failed: {0}")]
@@ -30,6 +32,10 @@ impl IntoResponse for AppError {
             AppError::BadCommand(reason) => {
                 tracing::warn!(reason = %reason, "rejected a malformed slash command");
                 (StatusCode::BAD_REQUEST, "malformed slash command").into_response()
+            }
+            AppError::BadInteraction(reason) => {
+                tracing::warn!(reason = %reason, "rejected a malformed interaction");
+                (StatusCode::BAD_REQUEST, "malformed interaction").into_response()
             }
             AppError::Command(reason) => {
                 tracing::error!(error = %reason, "command failed");

@@ -5,6 +5,8 @@ mod error;
 mod github_webhook;
 mod health;
 mod slack_commands;
+mod slack_interactions;
+mod snapshot;
 
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ pub use github_webhook::GitHubWebhook;
 use crate::clock::Clock;
 use tokio::sync::Notify;
 
+use crate::slack::web::SlackWeb;
 use crate::slack::{SigningSecret, SlackUserId};
 use crate::source::LivePlan;
 use crate::store::{CommandLog, Store};
@@ -39,12 +42,42 @@ pub struct AppState {
     pub committer: Option<Arc<Notify>>,
     /// Set when the plan lives on GitHub and a webhook secret is configured.
     pub github_webhook: Option<GitHubWebhook>,
+    /// The Slack Web API (modals, messages), when a bot token is set.
+    pub slack_web: Option<SlackWeb>,
+    /// Posts follow-ups to Slack's `response_url`s.
+    pub responder: reqwest::Client,
+}
+
+impl AppState {
+    /// A read-only app: no editors, no write-back, no Slack or GitHub
+    /// integrations until their fields are set.
+    pub fn new(
+        plan: Arc<LivePlan>,
+        store: Arc<dyn Store>,
+        signing_secret: SigningSecret,
+        command_log: CommandLog,
+        clock: Arc<dyn Clock>,
+    ) -> AppState {
+        AppState {
+            plan,
+            store,
+            signing_secret,
+            command_log,
+            clock,
+            editors: Vec::new(),
+            committer: None,
+            github_webhook: None,
+            slack_web: None,
+            responder: reqwest::Client::new(),
+        }
+    }
 }
 
 /// The whole HTTP surface; `serve` and the tests both use it.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/slack/commands", post(slack_commands::handle))
+        .route("/slack/interactions", post(slack_interactions::handle))
         .route("/github/webhook", post(github_webhook::handle))
         .route("/alive", get(health::alive))
         .route("/api/health", get(health::health))

@@ -10,8 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
+use super::snapshot::PlanSnapshot;
 use super::{AppError, AppState};
-use crate::command::{self, Caller, Command, CommandError, Context, Reply, Request};
+use crate::command::{self, Caller, Command, CommandError, Reply, Request};
 use crate::slack::{SlashCommand, SlashCommandForm, blocks};
 use crate::store::CommandRecord;
 
@@ -33,7 +34,7 @@ pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     Ok(Json(blocks::command_response(&outcome?)).into_response())
 }
 
-fn verify(state: &AppState, headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), AppError> {
+pub(super) fn verify(state: &AppState, headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), AppError> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let timestamp = header("x-slack-request-timestamp");
     state.signing_secret.verify(timestamp, header("x-slack-signature"), body, now.timestamp())?;
@@ -46,21 +47,10 @@ async fn answer(
     request: &Request,
     now: DateTime<Utc>,
 ) -> Result<Reply, CommandError> {
-    let loaded = state.plan.current();
-    let plan_path = state.plan.source().csv_display_path();
-    let source_name = state.plan.source().describe();
-    let ctx = Context {
-        plan: &loaded.plan,
-        now,
-        today: now.date_naive(),
-        plan_path: &plan_path,
-        source_name: &source_name,
-        writable: state.committer.is_some(),
-        editors: &state.editors,
-    };
+    let snapshot = PlanSnapshot::take(state, now);
     let caller =
         Caller { user: &slash.user_id, name: slash.user_name.as_deref(), request_id: slash.trigger_id.as_deref() };
-    command::respond(request, &ctx, state.store.as_ref(), Some(&caller)).await
+    command::respond(request, &snapshot.context(state), state.store.as_ref(), Some(&caller)).await
 }
 
 /// One structured log line and one command-log row per answered command.

@@ -2,7 +2,9 @@
 
 pub mod blocks;
 mod ids;
+pub mod interaction;
 pub mod markup;
+pub mod modals;
 pub mod notify;
 mod signature;
 mod slash_command;

@@ -117,6 +117,8 @@ pub trait Store: Send + Sync + 'static {
     /// time, whichever is later), if any is pending.
     async fn next_edit_due(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
 
+    async fn edit_by_id(&self, id: i64) -> Result<Option<QueuedEdit>, StoreError>;
+
     /// Edits newest first, one author's or everyone's.
     async fn recent_edits(&self, author: Option<&SlackUserId>, limit: u32) -> Result<Vec<QueuedEdit>, StoreError>;
 }

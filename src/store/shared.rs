@@ -283,6 +283,16 @@ macro_rules! impl_store_queries {
                 Ok(due.and_then(chrono::DateTime::from_timestamp_millis))
             }
 
+            async fn edit_by_id(
+                &self,
+                id: i64,
+            ) -> Result<Option<$crate::store::QueuedEdit>, $crate::store::StoreError> {
+                let sql = format!("SELECT {} FROM plan_edits WHERE id = $1", $crate::store::outbox::EDIT_COLUMNS);
+                let row: Option<$crate::store::outbox::EditRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(|row| row.into_queued()).transpose()
+            }
+
             async fn recent_edits(
                 &self,
                 author: Option<&$crate::slack::SlackUserId>,

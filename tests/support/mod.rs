@@ -83,6 +83,8 @@ pub struct Writable {
     pub editors: Vec<SlackUserId>,
     /// The app's clock (the system clock when `None`).
     pub clock: Option<Arc<dyn Clock>>,
+    /// The Slack Web API the app talks to (modals), if any.
+    pub slack: Option<planbot::slack::web::SlackWeb>,
 }
 
 impl TestApp {
@@ -117,6 +119,7 @@ impl TestApp {
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
         let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
         let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
+        let slack_web = writable.as_ref().and_then(|w| w.slack.clone());
         let (editors, committer) = match writable {
             Some(Writable { writer, editors, .. }) => {
                 let committer =
@@ -129,16 +132,10 @@ impl TestApp {
             }
             None => (Vec::new(), None),
         };
-        let state = AppState {
-            plan: Arc::clone(&plan),
-            store: Arc::clone(&store),
-            signing_secret: secret.clone(),
-            command_log,
-            clock,
-            editors,
-            committer: committer.as_ref().map(|c| c.waker()),
-            github_webhook: None,
-        };
+        let mut state = AppState::new(Arc::clone(&plan), Arc::clone(&store), secret.clone(), command_log, clock);
+        state.editors = editors;
+        state.committer = committer.as_ref().map(|c| c.waker());
+        state.slack_web = slack_web;
         TestApp { router: router(Arc::new(state)), secret, store, plan, committer }
     }
 
@@ -147,16 +144,9 @@ impl TestApp {
         let mut app = TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let (command_log, _writer) = spawn_command_log(Arc::clone(&app.store));
-        let state = AppState {
-            plan: Arc::clone(&app.plan),
-            store: Arc::clone(&app.store),
-            signing_secret: app.secret.clone(),
-            command_log,
-            clock,
-            editors: Vec::new(),
-            committer: None,
-            github_webhook: Some(hook),
-        };
+        let mut state =
+            AppState::new(Arc::clone(&app.plan), Arc::clone(&app.store), app.secret.clone(), command_log, clock);
+        state.github_webhook = Some(hook);
         app.router = router(Arc::new(state));
         app
     }
@@ -189,6 +179,15 @@ impl TestApp {
         let timestamp = chrono::Utc::now().timestamp().to_string();
         let signature = self.secret.sign(&timestamp, body.as_bytes());
         self.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await
+    }
+
+    /// An interaction payload posted as Slack posts it (form field
+    /// `payload`, signed now).
+    pub async fn interact(&self, payload: &serde_json::Value) -> SlackResponse {
+        let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form encodes");
+        let timestamp = chrono::Utc::now().timestamp().to_string();
+        let signature = self.secret.sign(&timestamp, body.as_bytes());
+        self.post("/slack/interactions", body, Some(&timestamp), Some(&signature)).await
     }
 
     pub async fn post(
