@@ -97,6 +97,7 @@ async fn the_reloader_notices_a_change_without_being_asked() {
         Arc::clone(&app.plan),
         std::time::Duration::from_millis(20),
         Default::default(),
+        None,
     );
     folder.write(&csv(&["A-1,,first,ops,todo,,,,,,,,", "B-2,,arrived by itself,ops,todo,,,,,,,,"]));
     let mut seen = false;
@@ -109,4 +110,25 @@ async fn the_reloader_notices_a_change_without_being_asked() {
     }
     reloader.abort();
     assert!(seen, "the plan was not reloaded within 5 s");
+}
+
+#[tokio::test]
+async fn a_broken_version_is_reported_once() {
+    let folder = PlanFolder::new(&csv(&["A-1,,first,ops,todo,,,,,,,,"]));
+    let app = TestApp::start(folder.source(), databases::sqlite().await).await;
+    let reports = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&reports);
+    let on_broken: planbot::source::OnBroken = Arc::new(move |message| sink.lock().unwrap().push(message));
+    let reloader = planbot::source::spawn_reloader(
+        Arc::clone(&app.plan),
+        std::time::Duration::from_millis(10),
+        Default::default(),
+        Some(on_broken),
+    );
+    folder.write("id,task\nA-1,lost columns\n");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    reloader.abort();
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].contains("no longer parses") && reports[0].contains("lacks the columns"), "{}", reports[0]);
 }

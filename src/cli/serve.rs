@@ -14,9 +14,9 @@ use crate::config::{Config, Needs, PlanSourceConfig};
 use crate::http::{AppState, GitHubWebhook, router};
 use crate::slack::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
-use crate::source::{LivePlan, spawn_reloader};
+use crate::source::{LivePlan, OnBroken, spawn_reloader};
 use crate::store::spawn_command_log;
-use crate::writeback::Committer;
+use crate::writeback::{Committer, Notifier};
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -30,8 +30,26 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
+    let slack_web = match &config.slack_bot_token {
+        Some(token) => {
+            Some(SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?)
+        }
+        None => {
+            tracing::warn!("SLACK_BOT_TOKEN is not set: authors will not be told when their edits are written");
+            None
+        }
+    };
+    let notifier: Option<Arc<SlackNotifier>> =
+        slack_web.as_ref().map(|web| Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone())));
+    let on_broken: Option<OnBroken> = notifier.clone().map(|notifier| {
+        let report: OnBroken = Arc::new(move |message: String| {
+            let notifier = Arc::clone(&notifier);
+            tokio::spawn(async move { notifier.alert(&message).await });
+        });
+        report
+    });
     let reload_now = Arc::new(Notify::new());
-    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now));
+    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now), on_broken);
     let github_webhook = match (&config.plan_source, &config.github_webhook_secret) {
         (PlanSourceConfig::GitHub { repo, .. }, Some(secret)) => {
             Some(GitHubWebhook::new(secret.clone(), &repo.branch, Arc::clone(&reload_now)))
@@ -51,8 +69,8 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         let committer = Committer::new(Arc::clone(&store), writer, Arc::clone(&clock))
             .with_live_plan(Arc::clone(&live))
             .with_window(config.commit_window);
-        match &slack_web {
-            Some(web) => committer.with_notifier(Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone()))),
+        match &notifier {
+            Some(notifier) => committer.with_notifier(notifier.clone()),
             None => committer,
         }
     });

@@ -109,9 +109,18 @@ async fn load_at(
     Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint })
 }
 
+/// Called once for each new version of the plan that does not parse.
+pub type OnBroken = Arc<dyn Fn(String) + Send + Sync>;
+
 /// Checks the source for changes every `every`, and at once when `wake`
-/// is notified (a push webhook), until the process ends.
-pub fn spawn_reloader(live: Arc<LivePlan>, every: Duration, wake: Arc<tokio::sync::Notify>) -> JoinHandle<()> {
+/// is notified (a push webhook), until the process ends. A version that
+/// does not parse is reported to `on_broken` once.
+pub fn spawn_reloader(
+    live: Arc<LivePlan>,
+    every: Duration,
+    wake: Arc<tokio::sync::Notify>,
+    on_broken: Option<OnBroken>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -120,8 +129,14 @@ pub fn spawn_reloader(live: Arc<LivePlan>, every: Duration, wake: Arc<tokio::syn
                 _ = ticker.tick() => {}
                 () = wake.notified() => {}
             }
-            // Failures are logged and recorded by `refresh` itself.
-            let _ = live.refresh().await;
+            // `refresh` logs and records failures; a broken version fails
+            // only the first time it is seen.
+            if let (Err(LoadError::Plan { path, error }), Some(report)) = (live.refresh().await, &on_broken) {
+                report(format!(
+                    "the plan at {} no longer parses ({path}: {error}). planbot keeps answering from the last good version, and edits wait until the file is fixed.",
+                    live.source().describe()
+                ));
+            }
         }
     })
 }

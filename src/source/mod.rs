@@ -9,7 +9,7 @@ mod memory;
 use async_trait::async_trait;
 
 pub use builtin::BuiltinExample;
-pub use live::{LivePlan, LoadError, LoadedPlan, spawn_reloader};
+pub use live::{LivePlan, LoadError, LoadedPlan, OnBroken, spawn_reloader};
 pub use local::LocalFolder;
 pub use memory::InMemory;
 
