@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::github::{DEFAULT_API_URL, GitHubToken, RepoRef, WebhookSecret};
+use crate::github::{AppCredentials, DEFAULT_API_URL, GitHubAuth, GitHubToken, RepoRef, WebhookSecret};
 use crate::slack::{SigningSecret, SlackUserId};
 use crate::source::{BuiltinExample, DEFAULT_CSV_PATH, DEFAULT_MD_PATH};
 
@@ -17,23 +17,15 @@ const DEFAULT_GITHUB_REFRESH_SECS: u64 = 60;
 const DEFAULT_COMMIT_WINDOW_MS: u64 = 2000;
 
 /// Where the plan is read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PlanSourceConfig {
     /// The example plan compiled into the binary.
     Builtin,
     /// A folder holding the plan files at the given relative paths.
     Local { root: PathBuf, csv: PathBuf, markdown: PathBuf },
     /// A branch of a GitHub repository.
-    GitHub { repo: RepoRef, csv: String, markdown: String, api_url: String, token: GitHubToken },
+    GitHub { repo: RepoRef, csv: String, markdown: String, api_url: String, auth: GitHubAuth },
 }
-
-impl PartialEq for GitHubToken {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Eq for GitHubToken {}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -241,16 +233,41 @@ fn github_source(
         problem("PLAN_SOURCE", err.to_string());
         RepoRef { owner: String::new(), repo: String::new(), branch: String::new() }
     });
-    let token = get("GITHUB_TOKEN").map(GitHubToken).unwrap_or_else(|| {
-        let hint = "not set; a GitHub plan needs a token with Contents read and write on the repository";
-        problem("GITHUB_TOKEN", hint.to_owned());
-        GitHubToken(String::new())
-    });
+    let auth = github_auth(get, problem);
     let api_url = get("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned());
     if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
         problem("GITHUB_API_URL", "must be an http(s) URL, e.g. https://api.github.com".into());
     }
-    PlanSourceConfig::GitHub { repo, csv, markdown, api_url, token }
+    PlanSourceConfig::GitHub { repo, csv, markdown, api_url, auth }
+}
+
+/// A token, or a GitHub App (id, private key, installation id).
+fn github_auth(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'static str, String)) -> GitHubAuth {
+    if let Some(token) = get("GITHUB_TOKEN") {
+        return GitHubAuth::Token(GitHubToken(token));
+    }
+    match (get("GITHUB_APP_ID"), get("GITHUB_APP_PRIVATE_KEY"), get("GITHUB_INSTALLATION_ID")) {
+        (Some(app_id), Some(key), Some(installation)) => match AppCredentials::new(&app_id, &installation, &key) {
+            Ok(app) => GitHubAuth::App(std::sync::Arc::new(app)),
+            Err(err) => {
+                problem("GITHUB_APP_PRIVATE_KEY", err.to_string());
+                GitHubAuth::Token(GitHubToken(String::new()))
+            }
+        },
+        (None, None, None) => {
+            let hint = "not set; a GitHub plan needs GITHUB_TOKEN (Contents: read and write) or a GitHub App \
+                        (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_INSTALLATION_ID)";
+            problem("GITHUB_TOKEN", hint.to_owned());
+            GitHubAuth::Token(GitHubToken(String::new()))
+        }
+        _ => {
+            problem(
+                "GITHUB_APP_ID",
+                "a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_INSTALLATION_ID".into(),
+            );
+            GitHubAuth::Token(GitHubToken(String::new()))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -269,7 +286,7 @@ mod tests {
         let config = config(Needs::Offline, &[]).unwrap();
         assert_eq!(config.port, 3000);
         assert_eq!(config.database_url, "sqlite://planbot.db");
-        assert_eq!(config.plan_source, PlanSourceConfig::Builtin);
+        assert!(matches!(config.plan_source, PlanSourceConfig::Builtin));
         assert!(config.signing_secret.is_none());
     }
 

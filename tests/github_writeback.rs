@@ -349,3 +349,50 @@ mod notifications {
         assert!(alerts[0].body.to_string().contains("cannot write the plan"), "{:?}", alerts[0].body);
     }
 }
+
+mod github_app {
+    use super::*;
+    use planbot::github::{AppCredentials, GitHubAuth};
+
+    const KEY: &str = include_str!("data/github-app-test-key.pem");
+
+    fn app_plan(github: &FakeGitHub, key: &str) -> Arc<GitHubPlan> {
+        let app = AppCredentials::new(fake_github::APP_ID, fake_github::INSTALLATION_ID, key).unwrap();
+        let client = GitHubClient::with_auth(&github.api_url, GitHubAuth::App(Arc::new(app))).unwrap();
+        let repo = RepoRef {
+            owner: fake_github::OWNER.into(),
+            repo: fake_github::REPO.into(),
+            branch: fake_github::BRANCH.into(),
+        };
+        Arc::new(GitHubPlan::new(client, repo, CSV, MD))
+    }
+
+    #[tokio::test]
+    async fn an_app_installation_token_is_minted_once_and_renewed_when_refused() {
+        let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+        // Heroku config vars often carry the PEM with literal \n sequences.
+        let plan = app_plan(&github, &KEY.replace('\n', "\\n"));
+        let writable =
+            Writable { writer: plan.clone(), editors: vec![EDITOR.parse().unwrap()], clock: None, slack: None };
+        let app = TestApp::start_with(plan, databases::sqlite().await, Some(writable)).await;
+        app.slash(EDITOR, "done DEVOPS-035").await;
+        assert_eq!(app.committer().drain().await.unwrap().committed, 1);
+        let minted = |github: &FakeGitHub| github.requests().iter().filter(|r| r.contains("access_tokens")).count();
+        assert_eq!(minted(&github), 1, "one token for every request so far");
+
+        github.revoke_installation_tokens();
+        app.slash(EDITOR, "note DEVOPS-035 deployed").await;
+        assert_eq!(app.committer().drain().await.unwrap().committed, 1, "a refused token is replaced, not fatal");
+        assert_eq!(minted(&github), 2);
+    }
+
+    #[tokio::test]
+    async fn a_jwt_from_the_wrong_key_is_refused() {
+        let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+        let other_key = std::process::Command::new("openssl").args(["genrsa", "-traditional", "2048"]).output();
+        let Ok(other_key) = other_key else { return };
+        let plan = app_plan(&github, &String::from_utf8_lossy(&other_key.stdout));
+        let error = planbot::writeback::PlanWriter::read_head(plan.as_ref()).await.unwrap_err();
+        assert!(matches!(error, planbot::writeback::WriteError::Unauthorized(_)), "{error:?}");
+    }
+}

@@ -112,8 +112,8 @@ pub(crate) fn plan_home(config: &PlanSourceConfig) -> Result<PlanHome, CliError>
             let folder = Arc::new(LocalFolder::new(root, csv, markdown));
             PlanHome { source: folder.clone(), writer: Some(folder) }
         }
-        PlanSourceConfig::GitHub { repo, csv, markdown, api_url, token } => {
-            let client = GitHubClient::new(api_url, token.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
+        PlanSourceConfig::GitHub { repo, csv, markdown, api_url, auth } => {
+            let client = GitHubClient::with_auth(api_url, auth.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
             let plan = Arc::new(GitHubPlan::new(client, repo.clone(), csv, markdown));
             PlanHome { source: plan.clone(), writer: Some(plan) }
         }

@@ -9,6 +9,8 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::app::AppCredentials;
+
 const API_VERSION: &str = "2022-11-28";
 const JSON: &str = "application/vnd.github+json";
 const RAW: &str = "application/vnd.github.raw+json";
@@ -59,20 +61,58 @@ impl Answer {
     }
 }
 
+/// How planbot proves itself to GitHub.
+#[derive(Clone, Debug)]
+pub enum GitHubAuth {
+    /// A fine-grained personal access token (Contents: read and write).
+    Token(GitHubToken),
+    /// A GitHub App installation: tokens are minted and renewed.
+    App(std::sync::Arc<AppCredentials>),
+}
+
 #[derive(Clone)]
 pub struct GitHubClient {
     http: reqwest::Client,
     api_url: String,
-    token: GitHubToken,
+    auth: GitHubAuth,
+}
+
+#[derive(Deserialize)]
+struct InstallationToken {
+    token: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl GitHubClient {
     pub fn new(api_url: &str, token: GitHubToken) -> Result<GitHubClient, GitHubError> {
+        GitHubClient::with_auth(api_url, GitHubAuth::Token(token))
+    }
+
+    pub fn with_auth(api_url: &str, auth: GitHubAuth) -> Result<GitHubClient, GitHubError> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|err| GitHubError::Transport(err.to_string()))?;
-        Ok(GitHubClient { http, api_url: api_url.trim_end_matches('/').to_owned(), token })
+        Ok(GitHubClient { http, api_url: api_url.trim_end_matches('/').to_owned(), auth })
+    }
+
+    /// The bearer for the next request: the token, or an installation
+    /// token (minted when none is cached or it is about to expire).
+    async fn bearer(&self) -> Result<String, GitHubError> {
+        let app = match &self.auth {
+            GitHubAuth::Token(token) => return Ok(token.0.clone()),
+            GitHubAuth::App(app) => app,
+        };
+        let now = chrono::Utc::now();
+        if let Some(token) = app.cached_token(now) {
+            return Ok(token);
+        }
+        let jwt = app.jwt(now).map_err(|e| GitHubError::Unauthorized(e.to_string()))?;
+        let path = format!("/app/installations/{}/access_tokens", app.installation_id);
+        let answer = self.send_as(&jwt, Method::POST, &path, JSON, Some(json!({})), None).await?;
+        let minted: InstallationToken = answer.json()?;
+        app.store_token(minted.token.clone(), minted.expires_at);
+        Ok(minted.token)
     }
 
     pub async fn get(&self, path: &str, raw: bool, etag: Option<&str>) -> Result<Answer, GitHubError> {
@@ -95,10 +135,32 @@ impl GitHubClient {
         body: Option<Value>,
         etag: Option<&str>,
     ) -> Result<Answer, GitHubError> {
+        let bearer = self.bearer().await?;
+        let result = self.send_as(&bearer, method.clone(), path, accept, body.clone(), etag).await;
+        match (&self.auth, result) {
+            // An installation token can be revoked early: mint a new one once.
+            (GitHubAuth::App(app), Err(GitHubError::Unauthorized(_))) => {
+                app.forget_token();
+                let bearer = self.bearer().await?;
+                self.send_as(&bearer, method, path, accept, body, etag).await
+            }
+            (_, result) => result,
+        }
+    }
+
+    async fn send_as(
+        &self,
+        bearer: &str,
+        method: Method,
+        path: &str,
+        accept: &str,
+        body: Option<Value>,
+        etag: Option<&str>,
+    ) -> Result<Answer, GitHubError> {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.api_url))
-            .header(AUTHORIZATION, format!("Bearer {}", self.token.0))
+            .header(AUTHORIZATION, format!("Bearer {bearer}"))
             .header(ACCEPT, accept)
             .header("X-GitHub-Api-Version", API_VERSION)
             .header(USER_AGENT, concat!("planbot/", env!("CARGO_PKG_VERSION")));

@@ -22,6 +22,10 @@ pub const OWNER: &str = "autorisen";
 pub const REPO: &str = "autorisen";
 pub const BRANCH: &str = "main";
 pub const TOKEN: &str = "ghp_fake_token_for_tests";
+pub const APP_ID: &str = "424242";
+pub const INSTALLATION_ID: &str = "77";
+/// The App key's public half (the private half is in tests/data too).
+const APP_PUBLIC_KEY: &[u8] = include_bytes!("../data/github-app-test-key.pub.der");
 
 type Tree = BTreeMap<String, String>;
 
@@ -50,6 +54,8 @@ struct Repo {
     human_commit_before_write: Option<Vec<(String, String)>>,
     /// Every request as `METHOD path -> status`.
     log: Vec<String>,
+    /// Installation tokens issued and still honoured.
+    installation_tokens: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -192,6 +198,12 @@ impl FakeGitHub {
     pub fn clear_requests(&self) {
         self.repo().log.clear();
     }
+
+    /// GitHub revokes every installation token (they expire, or an admin
+    /// rotates the key): the next request with one gets `401`.
+    pub fn revoke_installation_tokens(&self) {
+        self.repo().installation_tokens.clear();
+    }
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
@@ -225,7 +237,15 @@ fn route(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    let authorised = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"));
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if method == Method::POST && path == format!("app/installations/{INSTALLATION_ID}/access_tokens") {
+        return issue_installation_token(repo, bearer);
+    }
+    let authorised = bearer == TOKEN || repo.installation_tokens.iter().any(|t| t == bearer);
     if !authorised {
         return error(StatusCode::UNAUTHORIZED, "Bad credentials");
     }
@@ -248,6 +268,38 @@ fn route(
         ("PATCH", r) if r == format!("git/refs/heads/{BRANCH}") => update_ref(repo, &json_body),
         _ => error(StatusCode::NOT_FOUND, "Not Found"),
     }
+}
+
+/// GitHub's rules for an App JWT: RS256 by the App's key, `iss` the App
+/// id, `iat` and `exp` around now, at most ten minutes apart.
+fn issue_installation_token(repo: &mut Repo, jwt: &str) -> Response {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, claims, signature] = parts.as_slice() else {
+        return error(StatusCode::UNAUTHORIZED, "A JSON web token could not be decoded");
+    };
+    let signed = format!("{header}.{claims}");
+    let signature = URL_SAFE_NO_PAD.decode(signature).unwrap_or_default();
+    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, APP_PUBLIC_KEY);
+    if key.verify(signed.as_bytes(), &signature).is_err() {
+        return error(StatusCode::UNAUTHORIZED, "A JSON web token could not be decoded");
+    }
+    let claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).unwrap_or_default()).unwrap_or(Value::Null);
+    let now = chrono::Utc::now().timestamp();
+    let (iat, exp) = (claims["iat"].as_i64().unwrap_or(0), claims["exp"].as_i64().unwrap_or(0));
+    let valid = claims["iss"].as_str() == Some(APP_ID) && iat <= now + 60 && exp > now && exp - iat <= 600;
+    if !valid {
+        return error(StatusCode::UNAUTHORIZED, "'Expiration time' claim ('exp') is too far in the future");
+    }
+    let token = format!("ghs_installation_{}", repo.installation_tokens.len() + repo.log.len());
+    repo.installation_tokens.push(token.clone());
+    let expires_at = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    (
+        StatusCode::CREATED,
+        axum::Json(json!({"token": token, "expires_at": expires_at, "permissions": {"contents": "write"}})),
+    )
+        .into_response()
 }
 
 fn get_ref(repo: &Repo, headers: &HeaderMap) -> Response {
