@@ -119,7 +119,7 @@ async fn a_human_change_to_the_same_field_is_reported_not_clobbered() {
 async fn github_down_for_a_while_then_the_edit_lands_once() {
     let Setup { github, app, clock } = setup().await;
     app.slash(EDITOR, "note AUTH-005 suite green").await;
-    let outage = Fault { status: 502, headers: vec![], message: "Bad Gateway" };
+    let outage = Fault { status: 502, delay: Duration::ZERO, headers: vec![], message: "Bad Gateway" };
     github.fail_next(3, outage);
     for _ in 0..3 {
         let report = app.committer().drain().await.unwrap();
@@ -135,10 +135,27 @@ async fn github_down_for_a_while_then_the_edit_lands_once() {
 }
 
 #[tokio::test]
+async fn slow_answers_are_waited_for() {
+    let Setup { github, app, .. } = setup().await;
+    app.slash(EDITOR, "done DEVOPS-035").await;
+    let slow = Fault { status: 0, delay: Duration::from_millis(300), headers: vec![], message: "" };
+    github.fail_next(3, slow);
+    assert_eq!(app.committer().drain().await.unwrap().committed, 1);
+}
+
+#[tokio::test]
 async fn a_rate_limit_is_waited_out_for_exactly_as_long_as_github_asks() {
     let Setup { github, app, clock } = setup().await;
     app.slash(EDITOR, "done DEVOPS-035").await;
-    github.fail_next(1, Fault { status: 429, headers: vec![("retry-after", "30".into())], message: "rate limited" });
+    github.fail_next(
+        1,
+        Fault {
+            status: 429,
+            delay: Duration::ZERO,
+            headers: vec![("retry-after", "30".into())],
+            message: "rate limited",
+        },
+    );
     assert_eq!(app.committer().drain().await.unwrap().retrying, 1);
     clock.advance(Duration::from_secs(25));
     assert_eq!(app.committer().drain().await.unwrap().committed, 0, "still inside Retry-After");
@@ -153,6 +170,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_too() {
     let reset = (clock.now().timestamp() + 90).to_string();
     let limit = Fault {
         status: 403,
+        delay: Duration::ZERO,
         headers: vec![("x-ratelimit-remaining", "0".into()), ("x-ratelimit-reset", reset)],
         message: "API rate limit exceeded",
     };
@@ -193,7 +211,12 @@ async fn steady_state_reads_cost_one_conditional_request() {
     assert!(requests[0].ends_with("304"), "the write starts from a conditional read: {requests:?}");
     assert!(!requests.iter().any(|r| r.contains("/contents/")), "files written are not read back: {requests:?}");
     let reads = requests.len() - writes.len();
-    assert!(reads <= 3, "conditional ref read, the head commit's tree (first write only), the new ref: {requests:?}");
+    assert!(reads <= 2, "a conditional ref read, and the head commit's tree on the first write only: {requests:?}");
+    github.clear_requests();
+    app.slash(EDITOR, "note DEVOPS-035 deployed").await;
+    app.committer().drain().await.unwrap();
+    let next = github.requests();
+    assert_eq!(next.len(), 4, "steady state: one ref read and three writes: {next:?}");
 }
 
 #[tokio::test]

@@ -19,6 +19,9 @@ use crate::writeback::{Head, PlanWriter, WriteError, Written};
 struct Cache {
     ref_etag: Option<String>,
     head: Option<String>,
+    /// planbot just moved the branch itself: the reload that follows
+    /// needs no request (the next read asks GitHub again).
+    head_is_ours: bool,
     files: HashMap<String, PlanFiles>,
     trees: HashMap<String, String>,
 }
@@ -81,7 +84,12 @@ impl GitHubPlan {
     /// The branch's head commit, by conditional request.
     async fn head_sha(&self) -> Result<String, GitHubError> {
         let (etag, known) = {
-            let cache = self.cache();
+            let mut cache = self.cache();
+            if std::mem::take(&mut cache.head_is_ours) {
+                if let Some(head) = cache.head.clone() {
+                    return Ok(head);
+                }
+            }
             (cache.ref_etag.clone(), cache.head.clone())
         };
         // Without a known head a 304 would tell us nothing: ask plainly.
@@ -197,6 +205,7 @@ impl PlanWriter for GitHubPlan {
         self.client.patch(&self.repo_path(&format!("git/refs/heads/{}", self.repo.branch)), update).await?;
         let mut cache = self.cache();
         cache.head = Some(commit.sha.clone());
+        cache.head_is_ours = true;
         cache.trees.insert(commit.sha.clone(), tree.sha);
         // What we wrote is what the new commit holds: no need to read it back.
         let written = PlanFiles {

@@ -39,7 +39,9 @@ struct Commit {
 /// A fault to answer with instead of doing the request.
 #[derive(Clone)]
 pub struct Fault {
+    /// `0` for a slow but successful answer (after `delay`).
     pub status: u16,
+    pub delay: std::time::Duration,
     pub headers: Vec<(&'static str, String)>,
     pub message: &'static str,
 }
@@ -219,6 +221,17 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let delay = {
+        let mut repo = repo.lock().unwrap_or_else(|p| p.into_inner());
+        match repo.faults.front() {
+            Some(fault) if fault.status == 0 => repo.faults.pop_front().map(|f| f.delay),
+            Some(fault) => Some(fault.delay),
+            None => None,
+        }
+    };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let mut repo = repo.lock().unwrap_or_else(|p| p.into_inner());
     let response = route(&mut repo, &method, &path, &query, &headers, &body);
     repo.log.push(format!("{method} /{path} -> {}", response.status().as_u16()));
@@ -249,7 +262,8 @@ fn route(
     if !authorised {
         return error(StatusCode::UNAUTHORIZED, "Bad credentials");
     }
-    if let Some(fault) = repo.faults.pop_front() {
+    let failing = repo.faults.front().is_some_and(|fault| fault.status != 0);
+    if let Some(fault) = failing.then(|| repo.faults.pop_front()).flatten() {
         let mut response = error(StatusCode::from_u16(fault.status).unwrap_or(StatusCode::BAD_GATEWAY), fault.message);
         for (name, value) in fault.headers {
             response.headers_mut().insert(name, HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("")));
