@@ -135,6 +135,35 @@ async fn github_down_for_a_while_then_the_edit_lands_once() {
 }
 
 #[tokio::test]
+async fn contents_sent_as_base64_json_read_the_same() {
+    let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+    github.serve_contents_as_json();
+    let plan = plan_on(&github, fake_github::TOKEN);
+    let files = planbot::writeback::PlanWriter::read_head(plan.as_ref()).await.unwrap().files;
+    assert_eq!(files.csv, EXAMPLE_CSV);
+    assert_eq!(files.markdown.as_deref(), Some(EXAMPLE_MD));
+}
+
+#[tokio::test]
+async fn an_edit_queued_before_a_crash_is_committed_once_after_restart() {
+    let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+    let store = databases::sqlite().await;
+    let start = |store| {
+        let plan = plan_on(&github, fake_github::TOKEN);
+        let writable =
+            Writable { writer: plan.clone(), editors: vec![EDITOR.parse().unwrap()], clock: None, slack: None };
+        TestApp::start_with(plan, store, Some(writable))
+    };
+    let before = start(Arc::clone(&store)).await;
+    before.slash(EDITOR, "done DEVOPS-035").await;
+    drop(before);
+    let after = start(store).await;
+    assert_eq!(after.committer().drain().await.unwrap().committed, 1);
+    assert_eq!(after.committer().drain().await.unwrap().committed, 0);
+    assert_eq!(github.history().len(), 2, "exactly one commit");
+}
+
+#[tokio::test]
 async fn slow_answers_are_waited_for() {
     let Setup { github, app, .. } = setup().await;
     app.slash(EDITOR, "done DEVOPS-035").await;

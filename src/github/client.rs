@@ -4,7 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, ETAG, HeaderMap, IF_NONE_MATCH, USER_AGENT};
+use base64::Engine;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -51,10 +52,30 @@ pub enum GitHubError {
 pub struct Answer {
     pub not_modified: bool,
     pub etag: Option<String>,
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
 
 impl Answer {
+    /// A file's bytes, whether GitHub honoured the raw media type or sent
+    /// the JSON form (`content` in base64, wrapped with newlines).
+    pub fn file_bytes(self) -> Result<Vec<u8>, GitHubError> {
+        let is_json = self.content_type.as_deref().is_some_and(|t| t.contains("json"));
+        if !is_json {
+            return Ok(self.body);
+        }
+        let file: Value = self.json()?;
+        match (file.get("encoding").and_then(Value::as_str), file.get("content").and_then(Value::as_str)) {
+            (Some("base64"), Some(content)) => {
+                let packed: String = content.split_whitespace().collect();
+                base64::engine::general_purpose::STANDARD
+                    .decode(packed)
+                    .map_err(|err| GitHubError::Server { status: 200, message: format!("bad base64 content: {err}") })
+            }
+            _ => Ok(self.body),
+        }
+    }
+
     pub fn json<T: for<'de> Deserialize<'de>>(&self) -> Result<T, GitHubError> {
         serde_json::from_slice(&self.body)
             .map_err(|err| GitHubError::Server { status: 200, message: format!("unexpected answer: {err}") })
@@ -174,12 +195,13 @@ impl GitHubClient {
         let status = response.status();
         let headers = response.headers().clone();
         let etag = headers.get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.bytes().await.map_err(|err| GitHubError::Transport(err.to_string()))?.to_vec();
         if status == StatusCode::NOT_MODIFIED {
-            return Ok(Answer { not_modified: true, etag, body });
+            return Ok(Answer { not_modified: true, etag, content_type, body });
         }
         if status.is_success() {
-            return Ok(Answer { not_modified: false, etag, body });
+            return Ok(Answer { not_modified: false, etag, content_type, body });
         }
         Err(classify(status, &headers, &body))
     }

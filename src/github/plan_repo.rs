@@ -127,7 +127,7 @@ impl GitHubPlan {
 
     async fn file_at(&self, path: &str, sha: &str) -> Result<Option<String>, GitHubError> {
         match self.client.get(&self.repo_path(&format!("contents/{path}?ref={sha}")), true, None).await {
-            Ok(answer) => String::from_utf8(answer.body)
+            Ok(answer) => String::from_utf8(answer.file_bytes()?)
                 .map(Some)
                 .map_err(|_| GitHubError::Rejected { status: 200, message: format!("{path} is not UTF-8 text") }),
             Err(GitHubError::NotFound(_)) => Ok(None),

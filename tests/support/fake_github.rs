@@ -58,6 +58,8 @@ struct Repo {
     log: Vec<String>,
     /// Installation tokens issued and still honoured.
     installation_tokens: Vec<String>,
+    /// Answer contents in the JSON form even when raw is asked for.
+    contents_as_json: bool,
 }
 
 #[derive(Clone)]
@@ -201,6 +203,12 @@ impl FakeGitHub {
         self.repo().log.clear();
     }
 
+    /// Ignore the raw media type and always send base64 JSON (GitHub
+    /// Enterprise proxies and some mirrors do).
+    pub fn serve_contents_as_json(&self) {
+        self.repo().contents_as_json = true;
+    }
+
     /// GitHub revokes every installation token (they expire, or an admin
     /// rotates the key): the next request with one gets `401`.
     pub fn revoke_installation_tokens(&self) {
@@ -340,7 +348,8 @@ fn get_contents(repo: &Repo, path: &str, query: &HashMap<String, String>, header
     let tree = repo.commits.get(&commit).and_then(|c| repo.trees.get(&c.tree));
     let Some(blob) = tree.and_then(|t| t.get(path)) else { return error(StatusCode::NOT_FOUND, "Not Found") };
     let content = repo.blobs.get(blob).cloned().unwrap_or_default();
-    let raw = headers.get("accept").and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("raw"));
+    let raw = !repo.contents_as_json
+        && headers.get("accept").and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("raw"));
     if raw {
         return (StatusCode::OK, content).into_response();
     }
