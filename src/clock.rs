@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
 
-    /// The team's calendar day (UTC until a team time zone is configured).
+    /// The team's calendar day (in UTC unless the clock knows the team's
+    /// time zone).
     fn today(&self) -> NaiveDate {
         self.now().date_naive()
     }
@@ -17,6 +18,21 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+}
+
+/// The system clock, with days counted in the team's time zone
+/// (`TEAM_TZ`): a task completed at 23:30 in Johannesburg is dated that day.
+#[derive(Debug, Clone, Copy)]
+pub struct TeamClock(pub chrono_tz::Tz);
+
+impl Clock for TeamClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.0).date_naive()
     }
 }
 

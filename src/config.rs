@@ -46,6 +46,8 @@ pub struct Config {
     pub slack_api_url: String,
     /// Where alerts go (a channel id, or `#autorisen-ops`).
     pub ops_channel: Option<String>,
+    /// The team's time zone: dates written to the plan are its days.
+    pub team_tz: chrono_tz::Tz,
 }
 
 /// The bot token (`xoxb-…`). Its `Debug` never shows it.
@@ -117,6 +119,14 @@ impl Config {
         );
         let signing_secret = signing_secret(&get, &mut problem, needs);
         let editors = editors(&get, &mut problem);
+        let team_tz = match get("TEAM_TZ").map(|name| name.parse::<chrono_tz::Tz>()) {
+            None => chrono_tz::UTC,
+            Some(Ok(tz)) => tz,
+            Some(Err(_)) => {
+                problem("TEAM_TZ", "must be an IANA time zone name, e.g. Africa/Johannesburg or UTC".into());
+                chrono_tz::UTC
+            }
+        };
         let window_ms = parse_number(
             &get,
             &mut problem,
@@ -143,6 +153,7 @@ impl Config {
                 slack_bot_token,
                 slack_api_url,
                 ops_channel,
+                team_tz,
             })
         } else {
             Err(ConfigError(problems))
@@ -323,6 +334,15 @@ mod tests {
         assert_eq!(config.plan_refresh, Duration::from_secs(60));
         assert!(matches!(config.plan_source, PlanSourceConfig::GitHub { ref repo, .. } if repo.branch == "main"));
         assert!(config_err(&[("PLAN_SOURCE", "github:nope"), ("GITHUB_TOKEN", "t")]).contains("PLAN_SOURCE"));
+    }
+
+    #[test]
+    fn the_team_time_zone_is_an_iana_name() {
+        assert_eq!(
+            config(Needs::Offline, &[("TEAM_TZ", "Africa/Johannesburg")]).unwrap().team_tz,
+            chrono_tz::Africa::Johannesburg
+        );
+        assert!(config_err(&[("TEAM_TZ", "Mars/Olympus")]).contains("TEAM_TZ"));
     }
 
     #[test]

@@ -191,6 +191,16 @@ fn ask_as_an_editor_writes_the_change_to_the_plan_folder() {
         "DEVOPS-035,devops,Prod deploy / Capecraft,devops,completed,high,\"AUTH-005, FE-004\",6,2026-11-23,"
     ));
 
-    let refused = planbot(dir.path(), &["ask", "--as", "U0NOBODY1", "done", "FE-004"], &env);
-    assert!(stdout(&refused).contains("You can't change FE-004 yet"), "{}", stdout(&refused));
+    let anyone_local = planbot(
+        dir.path(),
+        &["ask", "--as", "U0LOCAL01", "note", "FE-004", "checked", "locally"],
+        &[("PLAN_SOURCE", "plan")],
+    );
+    assert!(
+        stdout(&anyone_local).contains("Written: 1 change(s)"),
+        "the command line trusts its operator: {}",
+        stdout(&anyone_local)
+    );
+    let read_only = planbot(dir.path(), &["ask", "--as", "U024BE7LH", "done", "FE-004"], &[]);
+    assert!(stdout(&read_only).contains("is read-only here"), "{}", stdout(&read_only));
 }

@@ -362,7 +362,8 @@ mod notifications {
         app.committer().drain().await.unwrap();
         let message = slack.wait_for("chat.postMessage", 1).await[0].body.to_string();
         assert!(
-            message.contains("Not written: *mark FE-004 in-progress*. Someone changed it to \\\"deferred\\\" first"),
+            message
+                .contains("Not written: *mark FE-004 in-progress*. Dana Ndlovu changed it to \\\"deferred\\\" first"),
             "{message}"
         );
         assert!(message.contains("\"action_id\":\"apply_anyway\""), "{message}");

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::{CliError, PlanHome, open_store, plan_home};
-use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::clock::{Clock, FixedClock, TeamClock};
 use crate::command::{self, Caller, Command, Context, render_text};
 use crate::config::{Config, Needs};
 use crate::slack::SlackUserId;
@@ -33,11 +33,15 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
     let store = open_store(&config.database_url).await?;
     let clock: Arc<dyn Clock> = match args.today.and_then(|day| day.and_hms_opt(12, 0, 0)) {
         Some(noon) => Arc::new(FixedClock(noon.and_utc())),
-        None => Arc::new(SystemClock),
+        None => Arc::new(TeamClock(config.team_tz)),
     };
     let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let request = command::parse(&args.text.join(" "));
+    // Whoever runs planbot on this machine can edit the plan files anyway:
+    // on the command line the person named by --as counts as an editor.
+    let mut editors = config.editors.clone();
+    editors.extend(args.user.clone());
     let reply = {
         let loaded = live.current();
         let plan_path = live.source().csv_display_path();
@@ -49,7 +53,7 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
             plan_path: &plan_path,
             source_name: &source_name,
             writable: writer.is_some(),
-            editors: &config.editors,
+            editors: &editors,
         };
         let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
         command::respond(&request, &ctx, store.as_ref(), caller.as_ref())

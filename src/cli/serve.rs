@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use super::{CliError, PlanHome, open_store, plan_home};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, TeamClock};
 use tokio::sync::Notify;
 
 use crate::config::{Config, Needs, PlanSourceConfig};
@@ -27,7 +27,7 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         return Err(CliError::Usage("SLACK_SIGNING_SECRET is required".into()));
     };
     let store = open_store(&config.database_url).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
     let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let slack_web = match &config.slack_bot_token {

@@ -20,10 +20,11 @@ pub fn settled_reply(notices: &[&Notice]) -> Reply {
                 };
                 blocks.push(Block::Paragraph(line));
             }
-            NoticeOutcome::Conflict { current, url } => {
+            NoticeOutcome::Conflict { current, url, by } => {
+                let who = by.as_deref().unwrap_or("Someone");
                 let mut line = Text::plain("⚠️ Not written: ")
                     .and_bold(summary)
-                    .and_plain(format!(". Someone changed it to \"{current}\" first"));
+                    .and_plain(format!(". {who} changed it to \"{current}\" first"));
                 if let Some(url) = url {
                     line = line.and_plain(" (").and_link(url.clone(), "the version planbot found").and_plain(")");
                 }

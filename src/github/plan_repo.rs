@@ -10,7 +10,7 @@ use serde_json::json;
 use super::client::tree_body;
 use super::{GitHubClient, GitHubError, RepoRef};
 use crate::source::{Fingerprint, PlanFiles, PlanSource, SourceError};
-use crate::writeback::{Head, PlanWriter, WriteError, Written};
+use crate::writeback::{Head, PlanWriter, Revision, WriteError, Written};
 
 /// What a steady state needs without asking GitHub again: the branch's
 /// ETag, and the files and tree of commits already read (commits never
@@ -23,7 +23,15 @@ struct Cache {
     /// needs no request (the next read asks GitHub again).
     head_is_ours: bool,
     files: HashMap<String, PlanFiles>,
-    trees: HashMap<String, String>,
+    commits: HashMap<String, CommitInfo>,
+}
+
+/// What planbot needs of a commit; commits never change.
+#[derive(Clone)]
+struct CommitInfo {
+    tree: String,
+    author: Option<String>,
+    url: Option<String>,
 }
 
 pub struct GitHubPlan {
@@ -49,6 +57,12 @@ struct GitCommit {
     sha: String,
     tree: GitObject,
     html_url: Option<String>,
+    author: Option<GitPerson>,
+}
+
+#[derive(Deserialize)]
+struct GitPerson {
+    name: Option<String>,
 }
 
 impl From<GitHubError> for WriteError {
@@ -135,15 +149,24 @@ impl GitHubPlan {
         }
     }
 
-    async fn tree_of(&self, commit: &str) -> Result<String, GitHubError> {
-        let cached = self.cache().trees.get(commit).cloned();
-        if let Some(tree) = cached {
-            return Ok(tree);
+    async fn commit_info(&self, commit: &str) -> Result<CommitInfo, GitHubError> {
+        let cached = self.cache().commits.get(commit).cloned();
+        if let Some(info) = cached {
+            return Ok(info);
         }
         let answer = self.client.get(&self.repo_path(&format!("git/commits/{commit}")), false, None).await?;
-        let tree = answer.json::<GitCommit>()?.tree.sha;
-        self.cache().trees.insert(commit.to_owned(), tree.clone());
-        Ok(tree)
+        let found = answer.json::<GitCommit>()?;
+        let info = CommitInfo {
+            tree: found.tree.sha,
+            author: found.author.and_then(|a| a.name),
+            url: found.html_url.or_else(|| self.commit_url(commit)),
+        };
+        self.cache().commits.insert(commit.to_owned(), info.clone());
+        Ok(info)
+    }
+
+    fn commit_url(&self, sha: &str) -> Option<String> {
+        Some(format!("https://github.com/{}/{}/commit/{sha}", self.repo.owner, self.repo.repo))
     }
 }
 
@@ -192,7 +215,7 @@ impl PlanWriter for GitHubPlan {
         markdown: Option<&str>,
         message: &str,
     ) -> Result<Written, WriteError> {
-        let base_tree = self.tree_of(&head.revision).await?;
+        let base_tree = self.commit_info(&head.revision).await?.tree;
         let mut files = vec![(self.csv_path.as_str(), csv)];
         if let Some(markdown) = markdown {
             files.push((self.markdown_path.as_str(), markdown));
@@ -206,7 +229,9 @@ impl PlanWriter for GitHubPlan {
         let mut cache = self.cache();
         cache.head = Some(commit.sha.clone());
         cache.head_is_ours = true;
-        cache.trees.insert(commit.sha.clone(), tree.sha);
+        let url = commit.html_url.clone().or_else(|| self.commit_url(&commit.sha));
+        let info = CommitInfo { tree: tree.sha, author: commit.author.and_then(|a| a.name), url: url.clone() };
+        cache.commits.insert(commit.sha.clone(), info);
         // What we wrote is what the new commit holds: no need to read it back.
         let written = PlanFiles {
             csv: csv.to_owned(),
@@ -214,11 +239,13 @@ impl PlanWriter for GitHubPlan {
         };
         cache.files.insert(commit.sha.clone(), written);
         drop(cache);
-        let url = commit.html_url.or_else(|| self.revision_url(&commit.sha));
         Ok(Written { commit_ref: commit.sha, url })
     }
 
-    fn revision_url(&self, revision: &str) -> Option<String> {
-        Some(format!("https://github.com/{}/{}/commit/{revision}", self.repo.owner, self.repo.repo))
+    async fn describe_revision(&self, revision: &str) -> Revision {
+        match self.commit_info(revision).await {
+            Ok(info) => Revision { url: info.url, author: info.author },
+            Err(_) => Revision { url: self.commit_url(revision), author: None },
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::AppState;
 use crate::command::Context;
@@ -13,6 +13,7 @@ pub(super) struct PlanSnapshot {
     plan_path: String,
     source_name: String,
     now: DateTime<Utc>,
+    today: NaiveDate,
 }
 
 impl PlanSnapshot {
@@ -22,6 +23,7 @@ impl PlanSnapshot {
             plan_path: state.plan.source().csv_display_path(),
             source_name: state.plan.source().describe(),
             now,
+            today: state.clock.today(),
         }
     }
 
@@ -29,7 +31,7 @@ impl PlanSnapshot {
         Context {
             plan: &self.loaded.plan,
             now: self.now,
-            today: self.now.date_naive(),
+            today: self.today,
             plan_path: &self.plan_path,
             source_name: &self.source_name,
             writable: state.committer.is_some(),

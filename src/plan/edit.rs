@@ -53,6 +53,14 @@ impl Edit {
         }
     }
 
+    /// The summary with what a note says (for commit bodies).
+    pub fn detail(&self) -> String {
+        match &self.change {
+            Change::Note { text } => format!("note on {}: \"{}\"", self.task, text.trim()),
+            _ => self.summary(),
+        }
+    }
+
     /// Applies the edit to `plan` (dates use `today`), returning the new
     /// plan and what happened. Only the edited task's record changes.
     pub fn apply(&self, plan: &Plan, today: NaiveDate) -> Result<(Plan, Outcome), PlanEditError> {

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Head, Notice, NoticeOutcome, Notifier, PlanWriter, WriteError, commit_message};
+use super::{Head, Notice, NoticeOutcome, Notifier, PlanWriter, Revision, WriteError, commit_message};
 use crate::clock::Clock;
 use crate::plan::{Outcome, Plan, snapshot};
 use crate::source::LivePlan;
@@ -112,13 +112,13 @@ impl Committer {
         }
         let (settlements, report, seen_at) = match self.writer.read_head().await {
             Ok(head) => {
-                let seen_at = self.writer.revision_url(&head.revision);
+                let seen_at = self.writer.describe_revision(&head.revision).await;
                 let (settlements, report) = self.apply_and_write(&claimed, head).await;
                 (settlements, report, seen_at)
             }
             Err(error) => {
                 let (settlements, report) = retry_all(&claimed, &error);
-                (settlements, report, None)
+                (settlements, report, Revision::default())
             }
         };
         self.store.settle_edits(&settlements, self.clock.now()).await?;
@@ -140,7 +140,7 @@ impl Committer {
     }
 
     /// Notices for the authors, and one alert when credentials fail.
-    async fn tell(&self, claimed: &[QueuedEdit], settlements: &[Settlement], seen_at: Option<String>) {
+    async fn tell(&self, claimed: &[QueuedEdit], settlements: &[Settlement], seen_at: Revision) {
         let Some(notifier) = &self.notifier else { return };
         let edits: HashMap<i64, &QueuedEdit> = claimed.iter().map(|edit| (edit.id, edit)).collect();
         let mut notices = Vec::new();
@@ -151,7 +151,8 @@ impl Committer {
                     (id, NoticeOutcome::Written { commit_ref: commit_ref.clone(), url: commit_url.clone() })
                 }
                 Settlement::Conflict { id, current } => {
-                    (id, NoticeOutcome::Conflict { current: current.clone(), url: seen_at.clone() })
+                    let (url, by) = (seen_at.url.clone(), seen_at.author.clone());
+                    (id, NoticeOutcome::Conflict { current: current.clone(), url, by })
                 }
                 Settlement::Failed { id, reason } => (id, NoticeOutcome::Failed { reason: reason.clone() }),
                 Settlement::Retry { error, .. } => {
@@ -294,7 +295,12 @@ fn retry_all(claimed: &[QueuedEdit], error: &WriteError) -> (Vec<Settlement>, Dr
 fn retry_delay(error: &WriteError, attempts: i32) -> Duration {
     let jitter = Duration::from_millis(u64::from(jitter_ms()));
     match error {
-        WriteError::Stale => Duration::from_millis(50) + jitter / 4,
+        // Someone else is writing too: retry soon, backing off if it
+        // keeps happening (a busy branch), with jitter to break the tie.
+        WriteError::Stale => {
+            let exponent = u32::try_from(attempts.clamp(1, 10) - 1).unwrap_or(0);
+            Duration::from_millis(50u64 << exponent) + jitter / 4
+        }
         WriteError::RateLimited(wait) => *wait + jitter / 4,
         WriteError::Unauthorized(_) => UNAUTHORIZED_PAUSE,
         WriteError::Transient(_) => {

@@ -13,7 +13,51 @@ pub fn commit_message(edits: &[&QueuedEdit]) -> String {
     }
     let body: Vec<String> = edits
         .iter()
-        .map(|e| format!("- {} (asked by {} in Slack, {})", e.edit.summary(), e.edit.author, e.author_id))
+        .map(|e| format!("- {} (asked by {} in Slack, {})", e.edit.detail(), e.edit.author, e.author_id))
         .collect();
     format!("{subject}\n\n{}\n", body.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::plan::{Change, Edit, Status};
+    use crate::store::EditState;
+
+    fn queued(id: i64, change: Change) -> QueuedEdit {
+        QueuedEdit {
+            id,
+            created_at: Utc::now(),
+            author_id: "U0ERIN001".parse().unwrap(),
+            edit: Edit { task: "FE-004".parse().unwrap(), change, author: "erin".into() },
+            state: EditState::Pending,
+            attempts: 1,
+            last_error: None,
+            commit_ref: None,
+            commit_url: None,
+            current_value: None,
+        }
+    }
+
+    #[test]
+    fn the_subject_follows_the_team_convention_and_the_body_names_authors_and_reasons() {
+        let status = queued(1, Change::Status { seen: "todo".into(), to: Status::Blocked });
+        let reason = queued(2, Change::Note { text: "blocked: waiting on design".into() });
+        let message = commit_message(&[&status, &reason]);
+        assert_eq!(
+            message,
+            "docs(plan): mark FE-004 blocked; note on FE-004\n\n\
+             - mark FE-004 blocked (asked by erin in Slack, U0ERIN001)\n\
+             - note on FE-004: \"blocked: waiting on design\" (asked by erin in Slack, U0ERIN001)\n"
+        );
+    }
+
+    #[test]
+    fn many_changes_keep_the_subject_short() {
+        let edits: Vec<QueuedEdit> = (0..9).map(|i| queued(i, Change::Note { text: format!("n{i}") })).collect();
+        let refs: Vec<&QueuedEdit> = edits.iter().collect();
+        assert!(commit_message(&refs).starts_with("docs(plan): 9 changes from Slack\n"));
+    }
 }

@@ -62,8 +62,15 @@ pub trait PlanWriter: Send + Sync + 'static {
     async fn write(&self, head: &Head, csv: &str, markdown: Option<&str>, message: &str)
     -> Result<Written, WriteError>;
 
-    /// A link a person can open to see `revision` (a commit page).
-    fn revision_url(&self, _revision: &str) -> Option<String> {
-        None
+    /// What a person can learn about `revision`: a link to it, and who
+    /// made it (for "someone changed it first" messages).
+    async fn describe_revision(&self, _revision: &str) -> Revision {
+        Revision::default()
     }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revision {
+    pub url: Option<String>,
+    pub author: Option<String>,
 }

@@ -13,10 +13,12 @@ pub enum Outcome {
         commit_ref: String,
         url: Option<String>,
     },
-    /// Someone else changed the field first; `url` shows the version seen.
+    /// Someone else changed the field first; `url` shows the version
+    /// planbot found and `by` who made it, when known.
     Conflict {
         current: String,
         url: Option<String>,
+        by: Option<String>,
     },
     Failed {
         reason: String,

@@ -34,7 +34,13 @@ struct Commit {
     tree: String,
     parents: Vec<String>,
     message: String,
+    author: String,
 }
+
+/// Who commits as a person in the tests.
+pub const HUMAN: &str = "Dana Ndlovu";
+/// Whose token planbot writes with.
+const TOKEN_OWNER: &str = "planbot-bot";
 
 /// A fault to answer with instead of doing the request.
 #[derive(Clone)]
@@ -103,6 +109,10 @@ impl Repo {
     }
 
     fn commit_files(&mut self, files: &[(String, String)], message: &str) -> String {
+        self.commit_files_as(files, message, HUMAN)
+    }
+
+    fn commit_files_as(&mut self, files: &[(String, String)], message: &str, author: &str) -> String {
         let mut tree = self.head_tree();
         for (path, content) in files {
             let sha = blob_sha(content.as_bytes());
@@ -111,7 +121,7 @@ impl Repo {
         }
         let tree = self.store_tree(tree);
         let parents = if self.branch_head.is_empty() { vec![] } else { vec![self.branch_head.clone()] };
-        let sha = self.store_commit(Commit { tree, parents, message: message.to_owned() });
+        let sha = self.store_commit(Commit { tree, parents, message: message.to_owned(), author: author.to_owned() });
         self.branch_head = sha.clone();
         sha
     }
@@ -338,6 +348,7 @@ fn get_commit(repo: &Repo, sha: &str) -> Response {
     let parents: Vec<Value> = commit.parents.iter().map(|p| json!({"sha": p})).collect();
     let body = json!({
         "sha": sha, "tree": {"sha": commit.tree}, "parents": parents, "message": commit.message,
+        "author": {"name": commit.author, "email": "someone@example.com", "date": "2026-11-21T10:00:00Z"},
         "html_url": format!("https://github.com/{OWNER}/{REPO}/commit/{sha}"),
     });
     axum::Json(body).into_response()
@@ -392,7 +403,7 @@ fn create_commit(repo: &mut Repo, body: &Value) -> Response {
         .filter_map(|p| p.as_str().map(str::to_owned))
         .collect();
     let message = body["message"].as_str().unwrap_or_default().to_owned();
-    let sha = repo.store_commit(Commit { tree, parents, message });
+    let sha = repo.store_commit(Commit { tree, parents, message, author: TOKEN_OWNER.to_owned() });
     let mut response = get_commit(repo, &sha);
     *response.status_mut() = StatusCode::CREATED;
     response
