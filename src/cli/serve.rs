@@ -1,22 +1,23 @@
-//! `planbot serve`: the Slack endpoints.
+//! `planbot serve`: the Slack and GitHub endpoints, the plan reloader and
+//! the committer, wired from the configuration.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 
 use super::{CliError, PlanHome, open_store, plan_home};
 use crate::clock::{Clock, TeamClock};
-use tokio::sync::Notify;
-
 use crate::config::{Config, Needs, PlanSourceConfig};
 use crate::http::{AppState, GitHubWebhook, router};
 use crate::slack::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
 use crate::source::{LivePlan, OnBroken, spawn_reloader};
-use crate::store::spawn_command_log;
-use crate::writeback::{Committer, Notifier};
+use crate::store::{Store, spawn_command_log};
+use crate::writeback::{Committer, Notifier, PlanWriter};
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -30,75 +31,85 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
     let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
-    let slack_web = match &config.slack_bot_token {
-        Some(token) => {
-            Some(SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?)
-        }
-        None => {
-            tracing::warn!("SLACK_BOT_TOKEN is not set: authors will not be told when their edits are written");
-            None
-        }
-    };
-    let notifier: Option<Arc<SlackNotifier>> =
-        slack_web.as_ref().map(|web| Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone())));
-    let on_broken: Option<OnBroken> = notifier.clone().map(|notifier| {
-        let report: OnBroken = Arc::new(move |message: String| {
-            let notifier = Arc::clone(&notifier);
-            tokio::spawn(async move { notifier.alert(&message).await });
-        });
-        report
-    });
+    let (slack_web, notifier) = slack_integrations(&config)?;
+
     let reload_now = Arc::new(Notify::new());
-    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now), on_broken);
-    let github_webhook = match (&config.plan_source, &config.github_webhook_secret) {
-        (PlanSourceConfig::GitHub { repo, .. }, Some(secret)) => {
-            Some(GitHubWebhook::new(secret.clone(), &repo.branch, Arc::clone(&reload_now)))
-        }
-        _ => None,
-    };
-    let slack_web = match &config.slack_bot_token {
-        Some(token) => {
-            Some(SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?)
-        }
-        None => {
-            tracing::warn!("SLACK_BOT_TOKEN is not set: authors will not be told when their edits are written");
-            None
-        }
-    };
-    let committer = writer.map(|writer| {
-        let committer = Committer::new(Arc::clone(&store), writer, Arc::clone(&clock))
-            .with_live_plan(Arc::clone(&live))
-            .with_window(config.commit_window);
-        match &notifier {
-            Some(notifier) => committer.with_notifier(notifier.clone()),
-            None => committer,
-        }
-    });
-    let wake_committer = committer.as_ref().map(Committer::waker);
-    let committer_task = committer.map(Committer::spawn);
+    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now), alerts(&notifier));
+    let committer = writer.map(|writer| committer(&config, &store, writer, &clock, &live, &notifier));
     let (command_log, log_writer) = spawn_command_log(Arc::clone(&store));
     let tasks = live.current().plan.tasks().len();
     let plan_source = live.source().describe();
+
     let mut state = AppState::new(live, Arc::clone(&store), signing_secret, command_log, clock);
     state.editors = config.editors.clone();
-    state.committer = wake_committer;
-    state.github_webhook = github_webhook;
+    state.committer = committer.as_ref().map(Committer::waker);
+    state.github_webhook = github_webhook(&config, reload_now);
     state.slack_web = slack_web;
-    let state = Arc::new(state);
+    let committer_task = committer.map(Committer::spawn);
 
-    let address = ("0.0.0.0", config.port);
-    let listener = TcpListener::bind(address)
+    let listener = TcpListener::bind(("0.0.0.0", config.port))
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on 0.0.0.0:{}", config.port), source })?;
     tracing::info!(port = config.port, plan_source, tasks, database = store.engine().name(), "planbot is listening");
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(Arc::new(state)))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
+    stop(reloader, committer_task, log_writer).await;
+    Ok(ExitCode::SUCCESS)
+}
 
+/// The Web API client and the notifier that uses it, when a bot token is set.
+fn slack_integrations(config: &Config) -> Result<(Option<SlackWeb>, Option<Arc<SlackNotifier>>), CliError> {
+    let Some(token) = &config.slack_bot_token else {
+        tracing::warn!("SLACK_BOT_TOKEN is not set: authors will not be told when their edits are written");
+        return Ok((None, None));
+    };
+    let web = SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?;
+    let notifier = Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone()));
+    Ok((Some(web), Some(notifier)))
+}
+
+/// A broken plan is announced in the ops channel.
+fn alerts(notifier: &Option<Arc<SlackNotifier>>) -> Option<OnBroken> {
+    let notifier = notifier.clone()?;
+    Some(Arc::new(move |message: String| {
+        let notifier = Arc::clone(&notifier);
+        tokio::spawn(async move { notifier.alert(&message).await });
+    }))
+}
+
+fn committer(
+    config: &Config,
+    store: &Arc<dyn Store>,
+    writer: Arc<dyn PlanWriter>,
+    clock: &Arc<dyn Clock>,
+    live: &Arc<LivePlan>,
+    notifier: &Option<Arc<SlackNotifier>>,
+) -> Committer {
+    let committer = Committer::new(Arc::clone(store), writer, Arc::clone(clock))
+        .with_live_plan(Arc::clone(live))
+        .with_window(config.commit_window);
+    match notifier {
+        Some(notifier) => committer.with_notifier(notifier.clone()),
+        None => committer,
+    }
+}
+
+/// Push webhooks, when the plan lives on GitHub and a secret is set.
+fn github_webhook(config: &Config, reload_now: Arc<Notify>) -> Option<GitHubWebhook> {
+    match (&config.plan_source, &config.github_webhook_secret) {
+        (PlanSourceConfig::GitHub { repo, .. }, Some(secret)) => {
+            Some(GitHubWebhook::new(secret.clone(), &repo.branch, reload_now))
+        }
+        _ => None,
+    }
+}
+
+async fn stop(reloader: JoinHandle<()>, committer: Option<JoinHandle<()>>, log_writer: JoinHandle<()>) {
     reloader.abort();
     // Queued edits are safe in the outbox; the next start writes them.
-    if let Some(task) = committer_task {
+    if let Some(task) = committer {
         task.abort();
     }
     // The router (and with it every command-log sender) is gone now, so
@@ -107,7 +118,6 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         tracing::warn!("command log did not flush in time");
     }
     tracing::info!("planbot stopped");
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Heroku sends SIGTERM and waits 30 s; Ctrl-C does the same locally.
