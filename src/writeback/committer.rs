@@ -179,7 +179,7 @@ impl Committer {
     }
 
     async fn apply_and_write(&self, claimed: &[QueuedEdit], head: Head) -> (Vec<Settlement>, DrainReport) {
-        let mut plan = match Plan::parse(head.files.csv.clone(), head.files.markdown.as_deref()) {
+        let plan = match Plan::parse(head.files.csv.clone(), head.files.markdown.as_deref()) {
             Ok(plan) => plan,
             Err(error) => {
                 let error =
@@ -187,39 +187,8 @@ impl Committer {
                 return retry_all(claimed, &error);
             }
         };
-        let today = self.clock.today();
-        let mut changed: Vec<&QueuedEdit> = Vec::new();
-        let mut settlements = Vec::new();
-        let mut report = DrainReport::default();
-        for queued in claimed {
-            match queued.edit.apply(&plan, today) {
-                Ok((next, Outcome::Changed)) => {
-                    plan = next;
-                    changed.push(queued);
-                }
-                Ok((_, Outcome::AlreadyDone)) => {
-                    report.committed += 1;
-                    settlements.push(Settlement::Committed {
-                        id: queued.id,
-                        commit_ref: head.revision.clone(),
-                        commit_url: None,
-                    });
-                }
-                Ok((_, Outcome::Conflict { current })) => {
-                    report.conflicts += 1;
-                    settlements.push(Settlement::Conflict { id: queued.id, current });
-                }
-                Ok((_, Outcome::NoSuchTask)) => {
-                    report.failed += 1;
-                    let reason = format!("{} is no longer in the plan", queued.edit.task);
-                    settlements.push(Settlement::Failed { id: queued.id, reason });
-                }
-                Err(error) => {
-                    report.failed += 1;
-                    settlements.push(Settlement::Failed { id: queued.id, reason: error.to_string() });
-                }
-            }
-        }
+        let Applied { plan, changed, mut settlements, mut report } =
+            apply_all(plan, claimed, &head, self.clock.today());
         if changed.is_empty() {
             return (settlements, report);
         }
@@ -273,6 +242,48 @@ impl Committer {
             }
         })
     }
+}
+
+/// The newest plan with every applicable edit applied, and how the others
+/// ended (those are settled whatever the write does).
+struct Applied<'a> {
+    plan: Plan,
+    changed: Vec<&'a QueuedEdit>,
+    settlements: Vec<Settlement>,
+    report: DrainReport,
+}
+
+fn apply_all<'a>(mut plan: Plan, claimed: &'a [QueuedEdit], head: &Head, today: chrono::NaiveDate) -> Applied<'a> {
+    let mut changed = Vec::new();
+    let mut settlements = Vec::new();
+    let mut report = DrainReport::default();
+    for queued in claimed {
+        let settlement = match queued.edit.apply(&plan, today) {
+            Ok((next, Outcome::Changed)) => {
+                plan = next;
+                changed.push(queued);
+                continue;
+            }
+            Ok((_, Outcome::AlreadyDone)) => {
+                report.committed += 1;
+                Settlement::Committed { id: queued.id, commit_ref: head.revision.clone(), commit_url: None }
+            }
+            Ok((_, Outcome::Conflict { current })) => {
+                report.conflicts += 1;
+                Settlement::Conflict { id: queued.id, current }
+            }
+            Ok((_, Outcome::NoSuchTask)) => {
+                report.failed += 1;
+                Settlement::Failed { id: queued.id, reason: format!("{} is no longer in the plan", queued.edit.task) }
+            }
+            Err(error) => {
+                report.failed += 1;
+                Settlement::Failed { id: queued.id, reason: error.to_string() }
+            }
+        };
+        settlements.push(settlement);
+    }
+    Applied { plan, changed, settlements, report }
 }
 
 /// Puts every claimed edit back for a later attempt, with a delay that
