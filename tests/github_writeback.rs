@@ -346,7 +346,7 @@ mod notifications {
         app.slash(EDITOR, "done DEVOPS-035").await;
         app.committer().drain().await.unwrap();
         let opened = slack.wait_for("conversations.open", 1).await;
-        assert!(opened[0].body.to_string().contains(EDITOR), "{:?}", opened[0].body);
+        assert_eq!(opened[0].body["users"], EDITOR, "users is a comma-separated string, as Slack documents");
         let message = &slack.wait_for("chat.postMessage", 1).await[0].body;
         assert_eq!(message["channel"], format!("D{EDITOR}"));
         let text = message["blocks"].to_string();

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
 use slack_morphism::prelude::{
-    SlackApiChatPostMessageRequest, SlackApiConversationsOpenRequest, SlackApiRateControlConfig, SlackApiToken,
-    SlackApiTokenValue, SlackApiViewsOpenRequest, SlackChannelId, SlackClient, SlackClientHyperConnector,
-    SlackTriggerId, SlackView,
+    SLACK_TIER3_METHOD_CONFIG, SlackApiChatPostMessageRequest, SlackApiConversationsOpenResponse,
+    SlackApiRateControlConfig, SlackApiToken, SlackApiTokenValue, SlackApiViewsOpenRequest, SlackBasicChannelInfo,
+    SlackChannelId, SlackClient, SlackClientHyperConnector, SlackTriggerId, SlackView,
 };
 
 use super::SlackUserId;
@@ -60,9 +61,15 @@ impl SlackWeb {
     /// Posts `reply` in the person's direct-message channel with planbot.
     pub async fn direct_message(&self, user: &SlackUserId, reply: &Reply) -> Result<(), SlackWebError> {
         let session = self.client.open_session(&self.token);
-        let open = SlackApiConversationsOpenRequest::new().with_users(vec![user.as_str().into()]);
-        let channel = session.conversations_open(&open).await.map_err(failed)?.channel.id;
-        self.post_in(channel, reply).await
+        // Slack documents `users` as a comma-separated string, so it is sent
+        // as one (slack-morphism's request type sends a JSON array).
+        let open = json!({ "users": user.as_str() });
+        let opened: SlackApiConversationsOpenResponse<SlackBasicChannelInfo> = session
+            .http_session_api
+            .http_post("conversations.open", &open, Some(&SLACK_TIER3_METHOD_CONFIG))
+            .await
+            .map_err(failed)?;
+        self.post_in(opened.channel.id, reply).await
     }
 
     /// Posts `reply` in a channel (an id such as `C0123`, or `#name`).
