@@ -68,7 +68,7 @@ async fn an_edit_becomes_one_commit_in_the_teams_convention() {
     assert_eq!(history.len(), 2);
     let message = &history[0];
     assert!(message.starts_with("docs(plan): mark DEVOPS-035 completed\n\n"), "{message}");
-    assert!(message.contains(&format!("asked by roadrunner in Slack, {EDITOR}")), "{message}");
+    assert!(message.contains(&format!("asked by roadrunner, {EDITOR}")), "{message}");
 
     let csv = github.file(CSV).unwrap();
     assert!(line_of(&csv, "DEVOPS-035").contains(",completed,"));
@@ -448,4 +448,37 @@ mod github_app {
         let error = planbot::writeback::PlanWriter::read_head(plan.as_ref()).await.unwrap_err();
         assert!(matches!(error, planbot::writeback::WriteError::Unauthorized(_)), "{error:?}");
     }
+}
+
+#[tokio::test]
+async fn the_binary_commits_to_github_from_its_configuration_alone() {
+    let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let api_url = github.api_url.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_planbot"))
+            .args(["ask", "--as", EDITOR, "block", "DEVOPS-033", "waiting", "on", "runners"])
+            .current_dir(dir.path())
+            .env("PLAN_SOURCE", "github:autorisen/autorisen@main")
+            .env("GITHUB_TOKEN", fake_github::TOKEN)
+            .env("GITHUB_API_URL", api_url)
+            .env("TEAM_TZ", "Africa/Johannesburg")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("Written: 2 change(s)"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        github.history()[0].starts_with("docs(plan): mark DEVOPS-033 blocked; note on DEVOPS-033"),
+        "{:?}",
+        github.history()
+    );
+    assert!(github.file(CSV).unwrap().contains(": blocked: waiting on runners"));
 }

@@ -11,10 +11,8 @@ pub fn commit_message(edits: &[&QueuedEdit]) -> String {
     if subject.chars().count() > SUBJECT_LIMIT {
         subject = format!("docs(plan): {} changes from Slack", edits.len());
     }
-    let body: Vec<String> = edits
-        .iter()
-        .map(|e| format!("- {} (asked by {} in Slack, {})", e.edit.detail(), e.edit.author, e.author_id))
-        .collect();
+    let body: Vec<String> =
+        edits.iter().map(|e| format!("- {} (asked by {}, {})", e.edit.detail(), e.edit.author, e.author_id)).collect();
     format!("{subject}\n\n{}\n", body.join("\n"))
 }
 
@@ -49,8 +47,8 @@ mod tests {
         assert_eq!(
             message,
             "docs(plan): mark FE-004 blocked; note on FE-004\n\n\
-             - mark FE-004 blocked (asked by erin in Slack, U0ERIN001)\n\
-             - note on FE-004: \"blocked: waiting on design\" (asked by erin in Slack, U0ERIN001)\n"
+             - mark FE-004 blocked (asked by erin, U0ERIN001)\n\
+             - note on FE-004: \"blocked: waiting on design\" (asked by erin, U0ERIN001)\n"
         );
     }
 
