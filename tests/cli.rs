@@ -201,6 +201,12 @@ fn ask_as_an_editor_writes_the_change_to_the_plan_folder() {
         "the command line trusts its operator: {}",
         stdout(&anyone_local)
     );
+    let anonymous = planbot(dir.path(), &["ask", "done", "FE-004"], &[("PLAN_SOURCE", "plan")]);
+    assert!(
+        stdout(&anonymous).contains("I don't know who is asking. From the command line, add --as U…"),
+        "{}",
+        stdout(&anonymous)
+    );
     let read_only = planbot(dir.path(), &["ask", "--as", "U024BE7LH", "done", "FE-004"], &[]);
     assert!(stdout(&read_only).contains("is read-only here"), "{}", stdout(&read_only));
 }

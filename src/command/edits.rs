@@ -9,21 +9,13 @@ use super::card::{find_task, missing_task};
 use super::grammar::EditAction;
 use super::lists::resolve_owner;
 use super::reply::{Block, Reply, Text};
-use super::{Caller, CommandError, Context};
+use super::{Caller, CommandError, Context, who_are_you};
 use crate::plan::{Change, Edit, Status, Task};
 use crate::slack::SlackUserId;
 use crate::slack::markup::plain_text;
 use crate::store::{EditState, NewEdit, QueuedEdit, Store};
 
 const PENDING_SHOWN: u32 = 15;
-
-fn who_are_you() -> Reply {
-    Reply::message(
-        Text::plain("Changing the plan needs to know who you are. From the command line, add ")
-            .and_code("--as U…")
-            .and_plain(" with your Slack user id."),
-    )
-}
 
 fn read_only(ctx: &Context<'_>) -> Reply {
     Reply::message(

@@ -85,6 +85,16 @@ pub async fn respond(
     Ok(reply.with_visibility(request.visibility))
 }
 
+/// The answer when a command needs to know who is asking and cannot (the
+/// command line without `--as`).
+pub(crate) fn who_are_you() -> Reply {
+    Reply::message(
+        Text::plain("I don't know who is asking. From the command line, add ")
+            .and_code("--as U…")
+            .and_plain(" with your Slack user id."),
+    )
+}
+
 /// One task as a list line: status, id, title, owner, status word.
 pub(crate) fn task_line(plan: &Plan, position: usize) -> Text {
     let task = &plan.tasks()[position];

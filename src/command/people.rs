@@ -4,17 +4,9 @@ use chrono::Utc;
 
 use super::lists::{owners_tasks, resolve_owner};
 use super::reply::{Reply, Text};
-use super::{CommandError, Context};
+use super::{CommandError, Context, who_are_you};
 use crate::slack::SlackUserId;
 use crate::store::Store;
-
-fn who_are_you() -> Reply {
-    Reply::message(
-        Text::plain("I don't know who is asking. From the command line, add ")
-            .and_code("--as U…")
-            .and_plain(" with your Slack user id."),
-    )
-}
 
 /// `iam` alone shows your roles; `iam ROLE…` replaces them.
 pub async fn iam(
