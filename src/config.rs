@@ -48,6 +48,10 @@ pub struct Config {
     pub ops_channel: Option<String>,
     /// The team's time zone: dates written to the plan are its days.
     pub team_tz: chrono_tz::Tz,
+    /// The standup settings until an editor saves others
+    /// (`STANDUP_DAYS`, `STANDUP_PROMPT_AT`, `STANDUP_REMIND_AFTER`,
+    /// `STANDUP_SUMMARY_AT`; the channel is `OPS_CHANNEL`).
+    pub standup: crate::standup::StandupConfig,
 }
 
 /// The bot token (`xoxb-…`). Its `Debug` never shows it.
@@ -134,6 +138,7 @@ impl Config {
             DEFAULT_COMMIT_WINDOW_MS,
             "must be a whole number of milliseconds, at least 1",
         );
+        let standup = standup_defaults(&get, &mut problem);
         if problems.is_empty() {
             let plan_refresh = Duration::from_secs(refresh_secs);
             let commit_window = Duration::from_millis(window_ms);
@@ -141,6 +146,7 @@ impl Config {
             let slack_bot_token = get("SLACK_BOT_TOKEN").map(SlackBotToken);
             let slack_api_url = get("SLACK_API_URL").unwrap_or_else(|| crate::slack::web::DEFAULT_API_URL.to_owned());
             let ops_channel = get("OPS_CHANNEL");
+            let standup = crate::standup::StandupConfig { channel: ops_channel.clone(), ..standup };
             Ok(Config {
                 port,
                 database_url,
@@ -154,6 +160,7 @@ impl Config {
                 slack_api_url,
                 ops_channel,
                 team_tz,
+                standup,
             })
         } else {
             Err(ConfigError(problems))
@@ -350,4 +357,36 @@ mod tests {
         let err = config(Needs::Offline, &[("DATABASE_URL", "mysql://user:hunter2@db/x")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
     }
+}
+
+/// The standup defaults from `STANDUP_*`.
+fn standup_defaults(
+    get: &impl Fn(&str) -> Option<String>,
+    problem: &mut impl FnMut(&'static str, String),
+) -> crate::standup::StandupConfig {
+    use crate::standup::{StandupConfig, Weekdays, parse_delay, parse_time};
+    let mut config = StandupConfig::new(None);
+    if let Some(days) = get("STANDUP_DAYS") {
+        match Weekdays::parse(&days) {
+            Ok(days) => config.days = days,
+            Err(error) => problem("STANDUP_DAYS", error.to_string()),
+        }
+    }
+    for (variable, slot) in
+        [("STANDUP_PROMPT_AT", &mut config.prompt_at), ("STANDUP_SUMMARY_AT", &mut config.summary_at)]
+    {
+        if let Some(time) = get(variable) {
+            match parse_time(&time) {
+                Ok(time) => *slot = time,
+                Err(error) => problem(variable, error.to_string()),
+            }
+        }
+    }
+    if let Some(delay) = get("STANDUP_REMIND_AFTER") {
+        match parse_delay(&delay) {
+            Ok(delay) => config.remind_after = delay,
+            Err(error) => problem("STANDUP_REMIND_AFTER", error.to_string()),
+        }
+    }
+    config
 }

@@ -13,6 +13,7 @@ pub mod http;
 pub mod plan;
 pub mod slack;
 pub mod source;
+pub mod standup;
 pub mod store;
 pub mod writeback;
 

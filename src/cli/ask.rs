@@ -13,6 +13,7 @@ use crate::command::{self, Caller, Command, Context, render_text};
 use crate::config::{Config, Needs};
 use crate::slack::SlackUserId;
 use crate::source::LivePlan;
+use crate::standup::Standups;
 use crate::writeback::Committer;
 
 #[derive(Debug, Args)]
@@ -42,6 +43,16 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
     // on the command line the person named by --as counts as an editor.
     let mut editors = config.editors.clone();
     editors.extend(args.user.clone());
+    let standups = Arc::new(
+        Standups::new(
+            Arc::clone(&store),
+            Arc::clone(&live),
+            Arc::clone(&clock),
+            config.team_tz,
+            config.standup.clone(),
+        )
+        .with_editors(editors.clone()),
+    );
     let reply = {
         let loaded = live.current();
         let plan_path = live.source().csv_display_path();
@@ -54,6 +65,7 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
             source_name: &source_name,
             writable: writer.is_some(),
             editors: &editors,
+            standups: Some(&standups),
         };
         let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
         command::respond(&request, &ctx, store.as_ref(), caller.as_ref())

@@ -4,6 +4,7 @@ mod ask;
 mod bench;
 mod check;
 mod serve;
+mod standup;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum CliCommand {
     Migrate,
     /// Measure load, request and memory performance.
     Bench(bench::BenchArgs),
+    /// Send standup prompts or the summary by hand (still once a day).
+    #[command(subcommand)]
+    Standup(standup::StandupCommand),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +69,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Serve | CliCommand::Migrate => "planbot=info,tower_http=warn,sqlx=warn",
         // The terminal commands print their answer; logs only for trouble.
         CliCommand::Ask(_) | CliCommand::Check { .. } | CliCommand::Bench(_) => "warn",
+        CliCommand::Standup(_) => "planbot=info",
     };
     init_tracing(default_filter);
     let result = match cli.command {
@@ -73,6 +78,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Check { path } => check::check(path).await,
         CliCommand::Migrate => migrate().await,
         CliCommand::Bench(args) => bench::bench(args).await,
+        CliCommand::Standup(command) => standup::standup(command).await,
     };
     match result {
         Ok(code) => code,

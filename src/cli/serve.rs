@@ -16,11 +16,14 @@ use crate::http::{AppState, GitHubWebhook, router};
 use crate::slack::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
 use crate::source::{LivePlan, OnBroken, spawn_reloader};
+use crate::standup::Standups;
 use crate::store::{Store, spawn_command_log};
 use crate::writeback::{Committer, Notifier, PlanWriter};
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long standup sends in flight get to finish (Heroku allows 30 s).
+const SCHEDULER_STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn serve() -> Result<ExitCode, CliError> {
     let config = Config::from_env(Needs::SlackServer)?;
@@ -44,7 +47,10 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     state.editors = config.editors.clone();
     state.committer = committer.as_ref().map(Committer::waker);
     state.github_webhook = github_webhook(&config, reload_now);
+    let standups = standups(&config, &state, slack_web.clone());
     state.slack_web = slack_web;
+    state.standups = Some(Arc::clone(&standups));
+    let scheduler = Arc::clone(&standups).spawn();
     let committer_task = committer.map(Committer::spawn);
 
     let listener = TcpListener::bind(("0.0.0.0", config.port))
@@ -55,6 +61,10 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
+    standups.stop();
+    if tokio::time::timeout(SCHEDULER_STOP_TIMEOUT, scheduler).await.is_err() {
+        tracing::warn!("standup sends still in flight at exit; their jobs are retried after their lease");
+    }
     stop(reloader, committer_task, log_writer).await;
     Ok(ExitCode::SUCCESS)
 }
@@ -68,6 +78,25 @@ fn slack_integrations(config: &Config) -> Result<(Option<SlackWeb>, Option<Arc<S
     let web = SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?;
     let notifier = Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone()));
     Ok((Some(web), Some(notifier)))
+}
+
+/// The standup service; it sends nothing without a bot token.
+fn standups(config: &Config, state: &AppState, slack: Option<SlackWeb>) -> Arc<Standups> {
+    let mut standups = Standups::new(
+        Arc::clone(&state.store),
+        Arc::clone(&state.plan),
+        Arc::clone(&state.clock),
+        config.team_tz,
+        config.standup.clone(),
+    )
+    .with_editors(config.editors.clone());
+    if let Some(web) = slack {
+        standups = standups.with_slack(web);
+    }
+    if let Some(committer) = &state.committer {
+        standups = standups.with_committer(Arc::clone(committer));
+    }
+    Arc::new(standups)
 }
 
 /// A broken plan is announced in the ops channel.

@@ -73,10 +73,7 @@ async fn refuse_unless_allowed(
     user: &SlackUserId,
     task: &Task,
 ) -> Result<Option<Reply>, CommandError> {
-    if ctx.editors.contains(user) {
-        return Ok(None);
-    }
-    if store.granted_roles(user).await?.iter().any(|role| task.owned_by(role)) {
+    if may_change(store, ctx.editors, user, task).await? {
         return Ok(None);
     }
     let owner = if task.owner().is_empty() { "its owner" } else { task.owner() };
@@ -92,6 +89,20 @@ async fn refuse_unless_allowed(
         }
     }
     Ok(Some(Reply::message(text)))
+}
+
+/// Whether `user` may change `task`: editors may change anything, others
+/// the tasks of a role an editor granted them.
+pub(crate) async fn may_change(
+    store: &dyn Store,
+    editors: &[SlackUserId],
+    user: &SlackUserId,
+    task: &Task,
+) -> Result<bool, crate::store::StoreError> {
+    if editors.contains(user) {
+        return Ok(true);
+    }
+    Ok(store.granted_roles(user).await?.iter().any(|role| task.owned_by(role)))
 }
 
 /// How notes name the author: their Slack name, else their role.

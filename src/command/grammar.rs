@@ -35,6 +35,10 @@ pub enum Command {
     },
     /// Edits waiting to be committed, and recent ones that could not be.
     Pending,
+    /// `standup …`: the words after `standup`.
+    Standup(Vec<String>),
+    /// `away until DATE` / `away off`: the words after `away`.
+    Away(Vec<String>),
     /// A verb planbot does not know, or a verb missing its argument.
     Unknown {
         typed: String,
@@ -77,6 +81,8 @@ impl Command {
             Command::Grant { .. } => "grant",
             Command::Revoke { .. } => "revoke",
             Command::Pending => "pending",
+            Command::Standup(_) => "standup",
+            Command::Away(_) => "away",
             Command::Unknown { .. } => "unknown",
         }
     }
@@ -91,7 +97,7 @@ impl Command {
 }
 
 /// Verbs whose last word is free text, where `public` is just a word.
-const FREE_TEXT_VERBS: [&str; 5] = ["set", "block", "defer", "note", "assign"];
+const FREE_TEXT_VERBS: [&str; 6] = ["set", "block", "defer", "note", "assign", "standup"];
 
 /// Parses `/plan` text. `public` as the first word, or the last word of a
 /// question, posts the answer in the channel.
@@ -132,6 +138,8 @@ fn parse_words(words: &[&str]) -> Command {
         "search" | "find" => Command::Search(args.iter().map(|w| w.to_string()).collect()),
         "lint" | "check" => Command::Lint,
         "pending" | "queue" => Command::Pending,
+        "standup" | "standups" => Command::Standup(args.iter().map(|w| w.to_string()).collect()),
+        "away" | "ooo" => Command::Away(args.iter().map(|w| w.to_string()).collect()),
         "set" | "start" | "done" | "complete" | "finish" | "block" | "defer" | "reopen" | "note" | "assign" => {
             parse_edit(verb, args).unwrap_or_else(&needs)
         }

@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub writable: bool,
     /// People who may change any task (`PLAN_EDITORS`).
     pub editors: &'a [SlackUserId],
+    /// The standup service, where standups run.
+    pub standups: Option<&'a std::sync::Arc<crate::standup::Standups>>,
 }
 
 /// Who is asking.
@@ -52,6 +54,8 @@ pub struct Caller<'a> {
 pub enum CommandError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Standup(#[from] crate::standup::StandupError),
 }
 
 /// Answers a request. Questions are answered from the plan in memory;
@@ -70,6 +74,14 @@ pub async fn respond(
         Command::Grant { user: who, role } => edits::grant(ctx, store, caller, who, role, false).await?,
         Command::Revoke { user: who, role } => edits::grant(ctx, store, caller, who, role, true).await?,
         Command::Pending => edits::pending(ctx, store, caller).await?,
+        Command::Standup(words) => match ctx.standups {
+            Some(standups) => crate::standup::commands::standup(standups, caller, words).await?,
+            None => standups_off(),
+        },
+        Command::Away(words) => match ctx.standups {
+            Some(standups) => crate::standup::commands::away(standups, caller, words).await?,
+            None => standups_off(),
+        },
         Command::Help => help::help(None),
         Command::Overview => overview::overview(ctx),
         Command::Status(id) => card::task_card(ctx, id),
@@ -83,6 +95,10 @@ pub async fn respond(
         Command::Unknown { typed, hint } => help::help(Some((typed, *hint))),
     };
     Ok(reply.with_visibility(request.visibility))
+}
+
+fn standups_off() -> Reply {
+    Reply::message(Text::plain("Standups are not running here."))
 }
 
 /// The answer when a command needs to know who is asking and cannot (the

@@ -20,6 +20,10 @@ pub enum AppError {
     /// ephemeral apology (Slack shows non-200 answers as a bare failure).
     #[error("command failed: {0}")]
     Command(#[from] CommandError),
+    /// An event that could not be checked against those already handled:
+    /// a 500 makes Slack deliver it again later.
+    #[error("event not recorded: {0}")]
+    EventNotRecorded(#[from] crate::store::StoreError),
 }
 
 impl IntoResponse for AppError {
@@ -43,6 +47,10 @@ impl IntoResponse for AppError {
                     "Sorry, planbot could not answer: its database did not respond. Please try again in a minute; if it keeps failing, tell the ops channel.",
                 ));
                 Json(blocks::command_response(&reply)).into_response()
+            }
+            AppError::EventNotRecorded(reason) => {
+                tracing::error!(error = %reason, "event not recorded; Slack will retry");
+                (StatusCode::INTERNAL_SERVER_ERROR, "try again later").into_response()
             }
         }
     }

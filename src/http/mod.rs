@@ -5,6 +5,7 @@ mod error;
 mod github_webhook;
 mod health;
 mod slack_commands;
+mod slack_events;
 mod slack_interactions;
 mod snapshot;
 
@@ -46,6 +47,8 @@ pub struct AppState {
     pub slack_web: Option<SlackWeb>,
     /// Posts follow-ups to Slack's `response_url`s.
     pub responder: reqwest::Client,
+    /// Daily standups (commands, answers, the scheduler's service).
+    pub standups: Option<Arc<crate::standup::Standups>>,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
             github_webhook: None,
             slack_web: None,
             responder: reqwest::Client::new(),
+            standups: None,
         }
     }
 }
@@ -78,6 +82,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/slack/commands", post(slack_commands::handle))
         .route("/slack/interactions", post(slack_interactions::handle))
+        .route("/slack/events", post(slack_events::handle))
         .route("/github/webhook", post(github_webhook::handle))
         .route("/alive", get(health::alive))
         .route("/api/health", get(health::health))

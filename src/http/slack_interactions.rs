@@ -20,6 +20,8 @@ use crate::plan::{Status, TaskId};
 use crate::slack::blocks::message_content;
 use crate::slack::interaction::{Actor, Interaction};
 use crate::slack::modals::{Ask, TEXT_BLOCK, text_modal};
+use crate::slack::standup_forms::{CONFIG_CALLBACK, UPDATE_CALLBACK, read_config};
+use crate::standup::messages::{APPLY_MENTIONED, WRITE_UPDATE};
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     super::slack_commands::verify(&state, &headers, &body, state.clock.now())?;
@@ -52,6 +54,9 @@ async fn button(state: &AppState, actor: &Actor, action_id: &str, value: &str, t
     if let Some(ask) = ask {
         return open_modal(state, ask, value, trigger_id).await;
     }
+    if action_id == WRITE_UPDATE {
+        return open_update_form(state, actor, value, trigger_id).await;
+    }
     let caller = Caller { user: &actor.user, name: actor.name.as_deref(), request_id: Some(trigger_id) };
     let snapshot = PlanSnapshot::take(state, state.clock.now());
     let ctx = snapshot.context(state);
@@ -62,6 +67,10 @@ async fn button(state: &AppState, actor: &Actor, action_id: &str, value: &str, t
                 command: Command::Edit { task: value.to_owned(), action: EditAction::SetStatus { status, why: None } },
                 visibility: command::Visibility::Ephemeral,
             };
+            command::respond(&request, &ctx, state.store.as_ref(), Some(&caller)).await
+        }
+        APPLY_MENTIONED => {
+            let request = command::parse(&format!("set {value}"));
             command::respond(&request, &ctx, state.store.as_ref(), Some(&caller)).await
         }
         APPLY_ANYWAY => match value.parse::<i64>() {
@@ -99,6 +108,11 @@ async fn submission(
     values: &std::collections::BTreeMap<String, String>,
     submission_id: &str,
 ) -> Response {
+    match callback_id {
+        UPDATE_CALLBACK => return standup_update(state, actor, task, values, submission_id).await,
+        CONFIG_CALLBACK => return standup_config(state, actor, values).await,
+        _ => {}
+    }
     let Some(ask) = Ask::from_callback_id(callback_id) else { return StatusCode::OK.into_response() };
     let text = values.get(TEXT_BLOCK).map(|t| t.trim().to_owned()).unwrap_or_default();
     if text.is_empty() {
@@ -126,6 +140,70 @@ async fn submission(
         Err(error) => {
             Json(json!({"response_action": "errors", "errors": {TEXT_BLOCK: error.to_string()}})).into_response()
         }
+    }
+}
+
+/// "Write update" on a standup prompt: the form, opened at once (the
+/// trigger lives 3 s).
+async fn open_update_form(state: &AppState, actor: &Actor, day: &str, trigger_id: &str) -> Option<Reply> {
+    let (Some(standups), Some(web)) = (&state.standups, &state.slack_web) else {
+        return Some(apology("standups are not running here"));
+    };
+    let day = day.parse().ok()?;
+    let form = match standups.update_form(&actor.user, day).await {
+        Ok(form) => form,
+        Err(error) => return Some(apology(&error.to_string())),
+    };
+    if let Err(error) = web.open_modal(trigger_id, form).await {
+        tracing::warn!(error = %error, "could not open the standup form");
+        return Some(apology("Slack did not open the form; please try again, or reply to the prompt with your update"));
+    }
+    None
+}
+
+fn field_errors<'a>(errors: impl IntoIterator<Item = (&'a str, String)>) -> Response {
+    let errors: serde_json::Map<String, serde_json::Value> =
+        errors.into_iter().map(|(field, text)| (field.to_owned(), json!(text))).collect();
+    Json(json!({"response_action": "errors", "errors": errors})).into_response()
+}
+
+async fn standup_update(
+    state: &AppState,
+    actor: &Actor,
+    day: &str,
+    values: &std::collections::BTreeMap<String, String>,
+    submission_id: &str,
+) -> Response {
+    let (Some(standups), Ok(day)) = (&state.standups, day.parse()) else { return StatusCode::OK.into_response() };
+    if values.get("q0").is_none_or(|text| text.trim().is_empty()) {
+        return field_errors([("q0", "Write a line or two before posting.".to_owned())]);
+    }
+    let author = actor.name.clone().unwrap_or_else(|| actor.user.to_string());
+    match standups.submit_update(&actor.user, &author, day, values, submission_id).await {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(error) => {
+            tracing::warn!(error = %error, "could not record a standup answer");
+            field_errors([("q0", format!("Sorry, that did not save: {error}. Please try again."))])
+        }
+    }
+}
+
+async fn standup_config(
+    state: &AppState,
+    actor: &Actor,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Response {
+    let Some(standups) = &state.standups else { return StatusCode::OK.into_response() };
+    if !state.editors.contains(&actor.user) {
+        return field_errors([("days", "Only plan editors can change the standup settings.".to_owned())]);
+    }
+    let config = match read_config(values) {
+        Ok(config) => config,
+        Err(errors) => return field_errors(errors),
+    };
+    match standups.save_config(&config, &actor.user).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(error) => field_errors([("days", format!("Sorry, that did not save: {error}."))]),
     }
 }
 

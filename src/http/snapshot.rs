@@ -36,6 +36,7 @@ impl PlanSnapshot {
             source_name: &self.source_name,
             writable: state.committer.is_some(),
             editors: &state.editors,
+            standups: state.standups.as_ref(),
         }
     }
 }

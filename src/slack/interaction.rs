@@ -96,11 +96,11 @@ fn input_values(view: &Value) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
     if let Some(blocks) = view.pointer("/state/values").and_then(Value::as_object) {
         for (block_id, actions) in blocks {
-            let typed = actions
-                .as_object()
-                .and_then(|a| a.values().next())
-                .and_then(|a| a.get("value"))
-                .and_then(Value::as_str);
+            // Text inputs carry `value`; selects carry `selected_option`.
+            let action = actions.as_object().and_then(|a| a.values().next());
+            let typed = action.and_then(|a| {
+                a.get("value").and_then(Value::as_str).or_else(|| a.pointer("/selected_option/value")?.as_str())
+            });
             values.insert(block_id.clone(), typed.unwrap_or_default().to_owned());
         }
     }

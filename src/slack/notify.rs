@@ -39,7 +39,8 @@ impl Notifier for SlackNotifier {
             tracing::error!(message, "alert (set OPS_CHANNEL to post alerts in Slack)");
             return;
         };
-        if let Err(error) = self.web.post(channel, &Reply::message(Text::plain(format!("🚨 {message}")))).await {
+        if let Err(error) = self.web.post(channel, &Reply::message(Text::plain(format!("🚨 {message}"))), None).await
+        {
             tracing::error!(error = %error, message, "could not post an alert to the ops channel");
         }
     }

@@ -8,6 +8,8 @@ pub(crate) mod outbox;
 mod postgres;
 mod shared;
 mod sqlite;
+mod standup_queries;
+pub(crate) mod standups;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +21,7 @@ pub use command_log::{CommandLog, spawn_command_log};
 pub use outbox::{EditState, NewEdit, QueuedEdit, Settlement};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use standups::{JobKey, JobKind, JobRecord, JobState, Member, Membership, SkipDay, StandupStore, SummaryRecord};
 
 use crate::slack::SlackUserId;
 
@@ -64,6 +67,9 @@ pub struct CommandRecord {
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn engine(&self) -> Engine;
+
+    /// Standups, holidays, scheduled jobs and handled events.
+    fn standups(&self) -> &dyn StandupStore;
 
     /// Applies the embedded migrations that have not run yet.
     async fn migrate(&self) -> Result<(), StoreError>;

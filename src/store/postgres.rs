@@ -6,8 +6,12 @@ use std::time::Duration;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::shared::impl_store_queries;
+use super::standup_queries::impl_standup_queries;
 use super::{Engine, StoreError};
+use crate::slack::SlackUserId;
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -28,3 +32,4 @@ impl PostgresStore {
 }
 
 impl_store_queries!(PostgresStore, Engine::Postgres, lock_claimed_rows: " FOR UPDATE SKIP LOCKED");
+impl_standup_queries!(PostgresStore);

@@ -10,6 +10,10 @@ macro_rules! impl_store_queries {
                 $engine
             }
 
+            fn standups(&self) -> &dyn $crate::store::StandupStore {
+                self
+            }
+
             async fn migrate(&self) -> Result<(), $crate::store::StoreError> {
                 Self::MIGRATOR.run(&self.pool).await?;
                 Ok(())

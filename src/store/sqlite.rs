@@ -6,8 +6,12 @@ use std::time::Duration;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::shared::impl_store_queries;
+use super::standup_queries::impl_standup_queries;
 use super::{Engine, StoreError};
+use crate::slack::SlackUserId;
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -32,3 +36,4 @@ impl SqliteStore {
 }
 
 impl_store_queries!(SqliteStore, Engine::Sqlite, lock_claimed_rows: "");
+impl_standup_queries!(SqliteStore);

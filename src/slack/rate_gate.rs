@@ -1,0 +1,63 @@
+//! Slack's rate limits, honoured as Slack asks: when a method answers
+//! `429` with `Retry-After`, every caller of that method (per channel for
+//! messages, which Slack limits per channel) waits that long, then tries
+//! again. Nothing is dropped: a call gives up only after many refusals.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use slack_morphism::errors::SlackClientError;
+use tokio::time::Instant;
+
+/// A `429` without `Retry-After` waits this long.
+const DEFAULT_WAIT: Duration = Duration::from_secs(1);
+
+/// Refusals one call tolerates before it reports failure (at Slack's
+/// one-minute windows, well over half an hour of waiting).
+const MAX_REFUSALS: u32 = 40;
+
+#[derive(Debug, Default)]
+pub struct RateGates {
+    closed_until: Mutex<HashMap<String, Instant>>,
+}
+
+impl RateGates {
+    fn reopens_at(&self, key: &str) -> Option<Instant> {
+        let gates = self.closed_until.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        gates.get(key).copied().filter(|at| *at > Instant::now())
+    }
+
+    fn close(&self, key: &str, for_how_long: Duration) {
+        let until = Instant::now() + for_how_long;
+        let mut gates = self.closed_until.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = gates.entry(key.to_owned()).or_insert(until);
+        if *entry < until {
+            *entry = until;
+        }
+    }
+
+    /// Runs `call` when `key`'s gate is open, again after each `429`.
+    pub async fn run<T, F, Fut>(&self, key: &str, call: F) -> Result<T, SlackClientError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SlackClientError>>,
+    {
+        let mut refusals = 0;
+        loop {
+            while let Some(at) = self.reopens_at(key) {
+                tokio::time::sleep_until(at).await;
+            }
+            match call().await {
+                Err(SlackClientError::RateLimitError(limited)) if refusals < MAX_REFUSALS => {
+                    refusals += 1;
+                    let wait = limited.retry_after.unwrap_or(DEFAULT_WAIT);
+                    tracing::debug!(method = key, wait_ms = wait.as_millis() as u64, refusals, "Slack asked to wait");
+                    self.close(key, wait);
+                }
+                other => return other,
+            }
+        }
+    }
+}
