@@ -61,6 +61,13 @@ impl ManualClock {
     }
 }
 
+impl ManualClock {
+    /// Jumps to `at`, forwards or back (a corrected system clock).
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+    }
+}
+
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -56,6 +56,16 @@ pub struct Sent {
     pub summaries: usize,
 }
 
+/// How a scheduled job ended.
+pub(crate) enum Outcome {
+    /// A message went out (`detail` says which).
+    Sent(String),
+    /// Nothing needed sending (the person had answered, say).
+    Skipped(&'static str),
+    /// Not yet: try again at this time.
+    Later(DateTime<Utc>),
+}
+
 /// Everything the standup needs to know at one moment.
 pub(crate) struct Roster {
     pub config: StandupConfig,
@@ -345,21 +355,29 @@ impl Standups {
         sent
     }
 
-    /// Claims `key`, runs `work`, and records how it ended. False when the
-    /// job was done already or someone else holds it.
+    /// Claims `key`, runs `work`, and records how it ended. True when this
+    /// call sent the job's message.
     async fn run_job<F, Fut>(&self, key: JobKey, work: F) -> Result<bool, StandupError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<String>, StandupError>>,
+        Fut: Future<Output = Result<Outcome, StandupError>>,
     {
         let jobs = self.store.standups();
         if !jobs.claim_job(&key, self.clock.now(), JOB_LEASE).await? {
             return Ok(false);
         }
         match work().await {
-            Ok(detail) => {
-                jobs.finish_job(&key, self.clock.now(), detail.as_deref()).await?;
+            Ok(Outcome::Sent(detail)) => {
+                jobs.finish_job(&key, self.clock.now(), Some(&detail)).await?;
                 Ok(true)
+            }
+            Ok(Outcome::Skipped(why)) => {
+                jobs.finish_job(&key, self.clock.now(), Some(why)).await?;
+                Ok(false)
+            }
+            Ok(Outcome::Later(at)) => {
+                jobs.retry_job(&key, at, "not due yet").await?;
+                Ok(false)
             }
             Err(error) => {
                 jobs.retry_job(&key, self.clock.now() + RETRY_AFTER, &error.to_string()).await?;
@@ -377,9 +395,9 @@ impl Standups {
         Ok(channel)
     }
 
-    async fn send_prompt(&self, day: NaiveDate, member: &Member) -> Result<Option<String>, StandupError> {
+    async fn send_prompt(&self, day: NaiveDate, member: &Member) -> Result<Outcome, StandupError> {
         if self.store.standups().answer(day, &member.user).await?.is_some() {
-            return Ok(Some("answered before the prompt".into()));
+            return Ok(Outcome::Skipped("answered before the prompt"));
         }
         let roster_config = self.config().await?;
         let skipped = BTreeSet::new();
@@ -390,24 +408,31 @@ impl Standups {
         let reply = messages::prompt(&loaded.plan, day, &tasks, summary_at, self.tz_of(member));
         let channel = self.dm_channel(member).await?;
         let posted = self.slack()?.post(&channel, &reply, None).await?;
-        Ok(Some(posted.to_detail()))
+        Ok(Outcome::Sent(posted.to_detail()))
     }
 
-    async fn send_reminder(&self, day: NaiveDate, member: &Member) -> Result<Option<String>, StandupError> {
+    /// A reminder goes to those who have not answered, once, and never
+    /// sooner after their prompt than the configured delay (a prompt
+    /// caught up late is not followed by an instant reminder).
+    async fn send_reminder(&self, day: NaiveDate, member: &Member) -> Result<Outcome, StandupError> {
         let prompt = self.store.standups().job(&JobKey::person(JobKind::Prompt, day, &member.user)).await?;
-        if prompt.is_none_or(|job| job.done_at.is_none()) {
-            return Ok(Some("no prompt was sent".into()));
-        }
+        let Some(prompted_at) = prompt.and_then(|job| job.done_at) else {
+            return Ok(Outcome::Skipped("no prompt was sent"));
+        };
         if self.store.standups().answer(day, &member.user).await?.is_some() {
-            return Ok(Some("answered".into()));
+            return Ok(Outcome::Skipped("answered"));
         }
         let config = self.config().await?;
+        let delay = config.remind_after.and_then(|d| chrono::Duration::from_std(d).ok()).unwrap_or_default();
+        if prompted_at + delay > self.clock.now() {
+            return Ok(Outcome::Later(prompted_at + delay));
+        }
         let skipped = BTreeSet::new();
         let summary_at = Calendar::new(&config, self.team_tz, &skipped).summary_at(day);
         let channel = self.dm_channel(member).await?;
         let reply = messages::reminder(day, summary_at, self.tz_of(member));
         let posted = self.slack()?.post(&channel, &reply, None).await?;
-        Ok(Some(posted.to_detail()))
+        Ok(Outcome::Sent(posted.to_detail()))
     }
 
     /// The summary job for `day`; true when this call posted it.
@@ -418,7 +443,7 @@ impl Standups {
 
     /// Posts the parent message (once: a retry finds it stored), then each
     /// answer into its thread, then thanks each person who answered.
-    async fn post_summary(&self, day: NaiveDate) -> Result<Option<String>, StandupError> {
+    async fn post_summary(&self, day: NaiveDate) -> Result<Outcome, StandupError> {
         let roster = self.roster().await?;
         let summary = match self.store.standups().summary(day).await? {
             Some(summary) => summary,
@@ -431,7 +456,7 @@ impl Standups {
         for answer in &answers {
             self.thank(day, &answer.user, &roster).await;
         }
-        Ok(Some(format!("{} {}", summary.channel, summary.ts)))
+        Ok(Outcome::Sent(format!("{} {}", summary.channel, summary.ts)))
     }
 
     async fn post_parent(&self, day: NaiveDate, roster: &Roster) -> Result<SummaryRecord, StandupError> {

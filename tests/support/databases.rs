@@ -22,10 +22,29 @@ pub async fn sqlite() -> Arc<dyn Store> {
     store
 }
 
+/// Two stores (two connection pools, as two instances have) on one file.
+pub async fn sqlite_pair() -> (Arc<dyn Store>, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().expect("temp dir").keep();
+    let url = format!("sqlite://{}", dir.join("planbot.db").display());
+    let first = store::connect(&url).await.expect("sqlite opens");
+    first.migrate().await.expect("sqlite migrates");
+    (first, store::connect(&url).await.expect("sqlite opens again"))
+}
+
+/// Two stores on one new PostgreSQL database, as two instances share it.
+pub async fn postgres_pair(test: &str) -> Option<(Arc<dyn Store>, Arc<dyn Store>)> {
+    let (first, url) = postgres_with_url(test).await?;
+    Some((first, store::connect(&url).await.expect("postgres opens again")))
+}
+
 /// A store on a brand-new PostgreSQL database, or `None` (with a notice on
 /// the terminal) when no server is configured or reachable. A server named
 /// in the environment must work: there, failing to connect fails the test.
 pub async fn postgres(test: &str) -> Option<Arc<dyn Store>> {
+    postgres_with_url(test).await.map(|(store, _)| store)
+}
+
+async fn postgres_with_url(test: &str) -> Option<(Arc<dyn Store>, String)> {
     let (base, required) = match std::env::var(ENV) {
         Ok(url) => (url, true),
         Err(_) => (LOCAL_DEFAULT.to_owned(), false),
@@ -47,7 +66,7 @@ pub async fn postgres(test: &str) -> Option<Arc<dyn Store>> {
     let url = with_database(&base, &name);
     let store = store::connect(&url).await.expect("postgres opens");
     store.migrate().await.expect("postgres migrates");
-    Some(store)
+    Some((store, url))
 }
 
 /// Test databases of test processes that are gone (this server is shared

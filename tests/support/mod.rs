@@ -31,6 +31,18 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub plan: Arc<LivePlan>,
     committer: Option<Arc<Committer>>,
+    /// Requests are signed at this clock's time (the app checks them
+    /// against it).
+    pub clock: Arc<dyn Clock>,
+    /// The app's standup service, when started with one.
+    pub standups: Option<Arc<planbot::standup::Standups>>,
+}
+
+/// How to run the standup in a test app.
+pub struct StandupSetup {
+    pub team_tz: chrono_tz::Tz,
+    pub config: planbot::standup::StandupConfig,
+    pub fan_out: usize,
 }
 
 pub struct SlackResponse {
@@ -114,6 +126,27 @@ impl TestApp {
         writable: Option<Writable>,
         notifier: Option<Arc<dyn planbot::writeback::Notifier>>,
     ) -> TestApp {
+        TestApp::build_with_standups(source, store, writable, notifier, None).await
+    }
+
+    /// An app running standups as `setup` says (Slack, editors and clock
+    /// from `writable`).
+    pub async fn start_standups(
+        source: Arc<dyn PlanSource>,
+        store: Arc<dyn Store>,
+        writable: Writable,
+        setup: StandupSetup,
+    ) -> TestApp {
+        TestApp::build_with_standups(source, store, Some(writable), None, Some(setup)).await
+    }
+
+    async fn build_with_standups(
+        source: Arc<dyn PlanSource>,
+        store: Arc<dyn Store>,
+        writable: Option<Writable>,
+        notifier: Option<Arc<dyn planbot::writeback::Notifier>>,
+        standup: Option<StandupSetup>,
+    ) -> TestApp {
         let clock: Arc<dyn Clock> =
             writable.as_ref().and_then(|w| w.clock.clone()).unwrap_or_else(|| Arc::new(SystemClock));
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
@@ -132,17 +165,37 @@ impl TestApp {
             }
             None => (Vec::new(), None),
         };
-        let mut state = AppState::new(Arc::clone(&plan), Arc::clone(&store), secret.clone(), command_log, clock);
+        let mut state =
+            AppState::new(Arc::clone(&plan), Arc::clone(&store), secret.clone(), command_log, Arc::clone(&clock));
         state.editors = editors;
         state.committer = committer.as_ref().map(|c| c.waker());
         state.slack_web = slack_web;
-        TestApp { router: router(Arc::new(state)), secret, store, plan, committer }
+        let standups = standup.map(|setup| {
+            let mut standups = planbot::standup::Standups::new(
+                Arc::clone(&store),
+                Arc::clone(&plan),
+                Arc::clone(&clock),
+                setup.team_tz,
+                setup.config,
+            )
+            .with_editors(state.editors.clone())
+            .with_fan_out(setup.fan_out);
+            if let Some(web) = &state.slack_web {
+                standups = standups.with_slack(web.clone());
+            }
+            if let Some(waker) = &state.committer {
+                standups = standups.with_committer(Arc::clone(waker));
+            }
+            Arc::new(standups)
+        });
+        state.standups = standups.clone();
+        TestApp { router: router(Arc::new(state)), secret, store, plan, committer, clock, standups }
     }
 
     /// An app whose only job here is GitHub's push webhook.
     pub async fn start_webhook(hook: planbot::http::GitHubWebhook) -> TestApp {
         let mut app = TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await;
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock: Arc<dyn Clock> = Arc::clone(&app.clock);
         let (command_log, _writer) = spawn_command_log(Arc::clone(&app.store));
         let mut state =
             AppState::new(Arc::clone(&app.plan), Arc::clone(&app.store), app.secret.clone(), command_log, clock);
@@ -176,7 +229,7 @@ impl TestApp {
     /// the same one again when it redelivers a request).
     pub async fn slash_with_trigger(&self, user: &str, text: &str, trigger_id: &str) -> SlackResponse {
         let body = slash_form_with_trigger(user, text, trigger_id);
-        let timestamp = chrono::Utc::now().timestamp().to_string();
+        let timestamp = self.clock.now().timestamp().to_string();
         let signature = self.secret.sign(&timestamp, body.as_bytes());
         self.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await
     }
@@ -185,9 +238,26 @@ impl TestApp {
     /// `payload`, signed now).
     pub async fn interact(&self, payload: &serde_json::Value) -> SlackResponse {
         let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form encodes");
-        let timestamp = chrono::Utc::now().timestamp().to_string();
+        let timestamp = self.clock.now().timestamp().to_string();
         let signature = self.secret.sign(&timestamp, body.as_bytes());
         self.post("/slack/interactions", body, Some(&timestamp), Some(&signature)).await
+    }
+
+    /// An Events API delivery, signed now; `retry` is Slack's
+    /// `X-Slack-Retry-Num` on a redelivery.
+    pub async fn event(&self, payload: &serde_json::Value, retry: Option<u32>) -> SlackResponse {
+        let body = payload.to_string();
+        let timestamp = self.clock.now().timestamp().to_string();
+        let signature = self.secret.sign(&timestamp, body.as_bytes());
+        let mut request = Request::post("/slack/events")
+            .header("content-type", "application/json")
+            .header("X-Slack-Request-Timestamp", timestamp.as_str())
+            .header("X-Slack-Signature", signature.as_str());
+        if let Some(retry) = retry {
+            request =
+                request.header("X-Slack-Retry-Num", retry.to_string()).header("X-Slack-Retry-Reason", "http_timeout");
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
     }
 
     pub async fn post(
