@@ -288,6 +288,38 @@ fn github_auth(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'s
     }
 }
 
+/// The standup defaults from `STANDUP_*`.
+fn standup_defaults(
+    get: &impl Fn(&str) -> Option<String>,
+    problem: &mut impl FnMut(&'static str, String),
+) -> crate::standup::StandupConfig {
+    use crate::standup::{StandupConfig, Weekdays, parse_delay, parse_time};
+    let mut config = StandupConfig::new(None);
+    if let Some(days) = get("STANDUP_DAYS") {
+        match Weekdays::parse(&days) {
+            Ok(days) => config.days = days,
+            Err(error) => problem("STANDUP_DAYS", error.to_string()),
+        }
+    }
+    for (variable, slot) in
+        [("STANDUP_PROMPT_AT", &mut config.prompt_at), ("STANDUP_SUMMARY_AT", &mut config.summary_at)]
+    {
+        if let Some(time) = get(variable) {
+            match parse_time(&time) {
+                Ok(time) => *slot = time,
+                Err(error) => problem(variable, error.to_string()),
+            }
+        }
+    }
+    if let Some(delay) = get("STANDUP_REMIND_AFTER") {
+        match parse_delay(&delay) {
+            Ok(delay) => config.remind_after = delay,
+            Err(error) => problem("STANDUP_REMIND_AFTER", error.to_string()),
+        }
+    }
+    config
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -297,6 +329,26 @@ mod tests {
     fn config(needs: Needs, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(needs, |name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn standup_settings_come_from_the_environment_and_bad_ones_are_all_named() {
+        let ok = config(
+            Needs::Offline,
+            &[("STANDUP_DAYS", "sun-thu"), ("STANDUP_REMIND_AFTER", "off"), ("OPS_CHANNEL", "C0OPS")],
+        )
+        .unwrap();
+        assert_eq!(ok.standup.days.to_string(), "mon,tue,wed,thu,sun");
+        assert_eq!((ok.standup.remind_after, ok.standup.channel.as_deref()), (None, Some("C0OPS")));
+        let wrong = config(
+            Needs::Offline,
+            &[("STANDUP_DAYS", "weekdays"), ("STANDUP_PROMPT_AT", "9.30"), ("STANDUP_REMIND_AFTER", "soon")],
+        )
+        .unwrap_err()
+        .to_string();
+        for variable in ["STANDUP_DAYS", "STANDUP_PROMPT_AT", "STANDUP_REMIND_AFTER"] {
+            assert!(wrong.contains(variable), "{variable} missing from: {wrong}");
+        }
     }
 
     #[test]
@@ -357,36 +409,4 @@ mod tests {
         let err = config(Needs::Offline, &[("DATABASE_URL", "mysql://user:hunter2@db/x")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
     }
-}
-
-/// The standup defaults from `STANDUP_*`.
-fn standup_defaults(
-    get: &impl Fn(&str) -> Option<String>,
-    problem: &mut impl FnMut(&'static str, String),
-) -> crate::standup::StandupConfig {
-    use crate::standup::{StandupConfig, Weekdays, parse_delay, parse_time};
-    let mut config = StandupConfig::new(None);
-    if let Some(days) = get("STANDUP_DAYS") {
-        match Weekdays::parse(&days) {
-            Ok(days) => config.days = days,
-            Err(error) => problem("STANDUP_DAYS", error.to_string()),
-        }
-    }
-    for (variable, slot) in
-        [("STANDUP_PROMPT_AT", &mut config.prompt_at), ("STANDUP_SUMMARY_AT", &mut config.summary_at)]
-    {
-        if let Some(time) = get(variable) {
-            match parse_time(&time) {
-                Ok(time) => *slot = time,
-                Err(error) => problem(variable, error.to_string()),
-            }
-        }
-    }
-    if let Some(delay) = get("STANDUP_REMIND_AFTER") {
-        match parse_delay(&delay) {
-            Ok(delay) => config.remind_after = delay,
-            Err(error) => problem("STANDUP_REMIND_AFTER", error.to_string()),
-        }
-    }
-    config
 }
