@@ -4,18 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use slack_morphism::prelude::SlackView;
 
-use super::answer::{AnswerSource, Response, mentioned_changes};
+use super::answer::{Answer, AnswerSource, Response, mentioned_changes};
 use super::messages::{self, APPLY_MENTIONED, day_label};
-use super::service::{Recorded, StandupError, Standups};
+use super::service::{Recorded, Roster, StandupError, Standups};
 use crate::command::edits::may_change;
 use crate::command::{Block, Button, Reply, Text};
 use crate::plan::{Change, Column, Edit, Status, TaskId};
 use crate::slack::SlackUserId;
 use crate::slack::standup_forms::{TaskChoice, read_update, update_form};
-use crate::store::{NewEdit, StoreError};
+use crate::store::{JobKey, JobKind, NewEdit, StoreError};
 
 /// The question a plain message answers.
 pub const MESSAGE_QUESTION: &str = "Update";
@@ -25,6 +25,61 @@ fn corrupt(error: impl std::fmt::Display) -> StandupError {
 }
 
 impl Standups {
+    /// Stores an answer for the standup it counts for and, when that
+    /// standup's summary is out, puts it in the thread.
+    pub async fn record_answer(
+        &self,
+        user: &SlackUserId,
+        asked_for: Option<NaiveDate>,
+        responses: Vec<Response>,
+        source: AnswerSource,
+    ) -> Result<Recorded, StandupError> {
+        let roster = self.roster().await?;
+        let now = self.clock.now();
+        let day = self.answer_day(&roster, user, asked_for, now).await?;
+        let previous = self.store.standups().answer(day, user).await?;
+        let answer = Answer { day, user: user.clone(), responses, source, submitted_at: now, reply_ts: None };
+        self.store.standups().save_answer(&answer).await?;
+        let summary = self.store.standups().summary(day).await?;
+        let late = summary.as_ref().is_some_and(|s| previous.as_ref().is_none_or(|p| p.submitted_at > s.posted_at));
+        if let Some(summary) = &summary {
+            if self.slack.is_some() {
+                let stored = self.store.standups().answer(day, user).await?.unwrap_or(answer);
+                self.post_thread_reply(summary, &stored, &roster, late).await?;
+            }
+        }
+        self.thank(day, user, &roster).await;
+        Ok(Recorded { day, late, thread: summary.and_then(|s| s.permalink) })
+    }
+
+    /// The form names its day; until that day's summary is out, and on the
+    /// day itself, the answer counts for it. A plain message counts for
+    /// the open standup, except that someone prompted today who has not
+    /// answered is answering today's, late.
+    async fn answer_day(
+        &self,
+        roster: &Roster,
+        user: &SlackUserId,
+        asked_for: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<NaiveDate, StandupError> {
+        let calendar = roster.calendar(self.team_tz);
+        let today = calendar.team_date(now);
+        let open = self.open_day(roster)?;
+        if let Some(day) = asked_for {
+            let summarised = self.store.standups().summary(day).await?.is_some() || now >= calendar.summary_at(day);
+            return Ok(if !summarised || day == today { day } else { open });
+        }
+        if calendar.is_standup_day(today) && now >= calendar.summary_at(today) {
+            let prompted = self.store.standups().job(&JobKey::person(JobKind::Prompt, today, user)).await?;
+            let answered = self.store.standups().answer(today, user).await?.is_some();
+            if prompted.is_some_and(|job| job.done_at.is_some()) && !answered {
+                return Ok(today);
+            }
+        }
+        Ok(open)
+    }
+
     /// The "Write update" form for the standup `day` (as the prompt's
     /// button says), filled in with the person's answer when they gave one.
     pub async fn update_form(&self, user: &SlackUserId, day: NaiveDate) -> Result<SlackView, StandupError> {

@@ -9,6 +9,7 @@ pub mod commands;
 mod config;
 pub mod messages;
 mod service;
+mod summary;
 
 pub use answer::{Answer, AnswerSource, MentionedChange, Response, mentioned_changes};
 pub use answers::MESSAGE_QUESTION;

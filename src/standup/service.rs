@@ -14,15 +14,14 @@ use chrono_tz::Tz;
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::{JoinHandle, JoinSet};
 
-use super::answer::{Answer, AnswerSource, Response};
 use super::calendar::Calendar;
 use super::config::StandupConfig;
-use super::messages::{self, Roll};
+use super::messages;
 use crate::clock::Clock;
 use crate::slack::SlackUserId;
-use crate::slack::web::{PostedMessage, SlackWeb, SlackWebError};
+use crate::slack::web::{SlackWeb, SlackWebError};
 use crate::source::LivePlan;
-use crate::store::{JobKey, JobKind, Member, Store, StoreError, SummaryRecord};
+use crate::store::{JobKey, JobKind, Member, Store, StoreError};
 
 /// How long a claimed job is held before another instance may take it
 /// over (longer than any send, rate-limit waits included).
@@ -66,6 +65,14 @@ pub(crate) enum Outcome {
     Later(DateTime<Utc>),
 }
 
+/// A standup day's fixed times, worked out once per tick.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DayTimes {
+    pub summary_at: DateTime<Utc>,
+    /// Zero when reminders are off (no reminder job is made then).
+    pub remind_after: chrono::Duration,
+}
+
 /// Everything the standup needs to know at one moment.
 pub(crate) struct Roster {
     pub config: StandupConfig,
@@ -77,6 +84,11 @@ pub(crate) struct Roster {
 impl Roster {
     pub fn calendar(&self, team_tz: Tz) -> Calendar<'_> {
         Calendar::new(&self.config, team_tz, &self.skipped)
+    }
+
+    pub fn times(&self, team_tz: Tz, day: NaiveDate) -> DayTimes {
+        let remind_after = self.config.remind_after.and_then(|d| chrono::Duration::from_std(d).ok());
+        DayTimes { summary_at: self.calendar(team_tz).summary_at(day), remind_after: remind_after.unwrap_or_default() }
     }
 
     pub fn member(&self, user: &SlackUserId) -> Option<&Member> {
@@ -245,14 +257,15 @@ impl Standups {
             if now < calendar.summary_at(day) {
                 let due = |m: &&Member| calendar.prompt_at(day, self.tz_of(m)) <= now;
                 let prompted: Vec<Member> = roster.members.iter().filter(due).cloned().collect();
-                sent.prompts += self.fan_out(JobKind::Prompt, day, prompted).await;
+                let times = roster.times(self.team_tz, day);
+                sent.prompts += self.fan_out(JobKind::Prompt, day, prompted, times).await;
                 let reminded: Vec<Member> = roster
                     .members
                     .iter()
                     .filter(|m| calendar.reminder_at(day, self.tz_of(m)).is_some_and(|at| at <= now))
                     .cloned()
                     .collect();
-                sent.reminders += self.fan_out(JobKind::Reminder, day, reminded).await;
+                sent.reminders += self.fan_out(JobKind::Reminder, day, reminded, times).await;
             } else if now < calendar.end_of_day(day) && self.summary_job(day).await? {
                 sent.summaries += 1;
             }
@@ -267,7 +280,8 @@ impl Standups {
         let mut roster = self.roster().await?;
         self.refresh_profiles(&mut roster).await;
         let day = self.open_day(&roster)?;
-        let sent = self.fan_out(JobKind::Prompt, day, roster.members.clone()).await;
+        let times = roster.times(self.team_tz, day);
+        let sent = self.fan_out(JobKind::Prompt, day, roster.members.clone(), times).await;
         Ok((day, sent))
     }
 
@@ -327,7 +341,7 @@ impl Standups {
 
     /// Runs one kind of per-person job for `members`, `fan_out` at a time;
     /// returns how many were sent by this call.
-    async fn fan_out(self: &Arc<Self>, kind: JobKind, day: NaiveDate, members: Vec<Member>) -> usize {
+    async fn fan_out(self: &Arc<Self>, kind: JobKind, day: NaiveDate, members: Vec<Member>, times: DayTimes) -> usize {
         let permits = Arc::new(Semaphore::new(self.fan_out));
         let mut sends = JoinSet::new();
         for member in members.into_iter().filter(|m| !m.is_away_on(day)) {
@@ -339,8 +353,8 @@ impl Standups {
                 }
                 let key = JobKey::person(kind, day, &member.user);
                 let outcome = match kind {
-                    JobKind::Prompt => this.run_job(key, || this.send_prompt(day, &member)).await,
-                    _ => this.run_job(key, || this.send_reminder(day, &member)).await,
+                    JobKind::Prompt => this.run_job(key, || this.send_prompt(day, &member, times)).await,
+                    _ => this.run_job(key, || this.send_reminder(day, &member, times)).await,
                 };
                 outcome.unwrap_or_else(|error| {
                     tracing::warn!(error = %error, user = %member.user, job = kind.as_str(), "standup send failed");
@@ -357,7 +371,7 @@ impl Standups {
 
     /// Claims `key`, runs `work`, and records how it ended. True when this
     /// call sent the job's message.
-    async fn run_job<F, Fut>(&self, key: JobKey, work: F) -> Result<bool, StandupError>
+    pub(crate) async fn run_job<F, Fut>(&self, key: JobKey, work: F) -> Result<bool, StandupError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Outcome, StandupError>>,
@@ -395,17 +409,14 @@ impl Standups {
         Ok(channel)
     }
 
-    async fn send_prompt(&self, day: NaiveDate, member: &Member) -> Result<Outcome, StandupError> {
+    async fn send_prompt(&self, day: NaiveDate, member: &Member, times: DayTimes) -> Result<Outcome, StandupError> {
         if self.store.standups().answer(day, &member.user).await?.is_some() {
             return Ok(Outcome::Skipped("answered before the prompt"));
         }
-        let roster_config = self.config().await?;
-        let skipped = BTreeSet::new();
-        let summary_at = Calendar::new(&roster_config, self.team_tz, &skipped).summary_at(day);
         let roles = self.store.roles_of(&member.user).await?;
         let loaded = self.plan.current();
         let tasks = messages::open_tasks(&loaded.plan, &roles);
-        let reply = messages::prompt(&loaded.plan, day, &tasks, summary_at, self.tz_of(member));
+        let reply = messages::prompt(&loaded.plan, day, &tasks, times.summary_at, self.tz_of(member));
         let channel = self.dm_channel(member).await?;
         let posted = self.slack()?.post(&channel, &reply, None).await?;
         Ok(Outcome::Sent(posted.to_detail()))
@@ -414,7 +425,7 @@ impl Standups {
     /// A reminder goes to those who have not answered, once, and never
     /// sooner after their prompt than the configured delay (a prompt
     /// caught up late is not followed by an instant reminder).
-    async fn send_reminder(&self, day: NaiveDate, member: &Member) -> Result<Outcome, StandupError> {
+    async fn send_reminder(&self, day: NaiveDate, member: &Member, times: DayTimes) -> Result<Outcome, StandupError> {
         let prompt = self.store.standups().job(&JobKey::person(JobKind::Prompt, day, &member.user)).await?;
         let Some(prompted_at) = prompt.and_then(|job| job.done_at) else {
             return Ok(Outcome::Skipped("no prompt was sent"));
@@ -422,167 +433,12 @@ impl Standups {
         if self.store.standups().answer(day, &member.user).await?.is_some() {
             return Ok(Outcome::Skipped("answered"));
         }
-        let config = self.config().await?;
-        let delay = config.remind_after.and_then(|d| chrono::Duration::from_std(d).ok()).unwrap_or_default();
-        if prompted_at + delay > self.clock.now() {
-            return Ok(Outcome::Later(prompted_at + delay));
+        if prompted_at + times.remind_after > self.clock.now() {
+            return Ok(Outcome::Later(prompted_at + times.remind_after));
         }
-        let skipped = BTreeSet::new();
-        let summary_at = Calendar::new(&config, self.team_tz, &skipped).summary_at(day);
         let channel = self.dm_channel(member).await?;
-        let reply = messages::reminder(day, summary_at, self.tz_of(member));
+        let reply = messages::reminder(day, times.summary_at, self.tz_of(member));
         let posted = self.slack()?.post(&channel, &reply, None).await?;
         Ok(Outcome::Sent(posted.to_detail()))
-    }
-
-    /// The summary job for `day`; true when this call posted it.
-    async fn summary_job(self: &Arc<Self>, day: NaiveDate) -> Result<bool, StandupError> {
-        let key = JobKey::team(JobKind::Summary, day);
-        self.run_job(key, || self.post_summary(day)).await
-    }
-
-    /// Posts the parent message (once: a retry finds it stored), then each
-    /// answer into its thread, then thanks each person who answered.
-    async fn post_summary(&self, day: NaiveDate) -> Result<Outcome, StandupError> {
-        let roster = self.roster().await?;
-        let summary = match self.store.standups().summary(day).await? {
-            Some(summary) => summary,
-            None => self.post_parent(day, &roster).await?,
-        };
-        let answers = self.store.standups().answers_on(day).await?;
-        for answer in answers.iter().filter(|a| a.reply_ts.is_none()) {
-            self.post_thread_reply(&summary, answer, &roster, false).await?;
-        }
-        for answer in &answers {
-            self.thank(day, &answer.user, &roster).await;
-        }
-        Ok(Outcome::Sent(format!("{} {}", summary.channel, summary.ts)))
-    }
-
-    async fn post_parent(&self, day: NaiveDate, roster: &Roster) -> Result<SummaryRecord, StandupError> {
-        let channel = roster.config.channel.clone().ok_or(StandupError::NoChannel)?;
-        let answers = self.store.standups().answers_on(day).await?;
-        let (away, expected): (Vec<&Member>, Vec<&Member>) = roster.members.iter().partition(|m| m.is_away_on(day));
-        let loaded = self.plan.current();
-        let mut roles = Vec::new();
-        for member in &expected {
-            roles.extend(self.store.roles_of(&member.user).await?);
-        }
-        let blocked: Vec<usize> = messages::open_tasks_with_status(&loaded.plan, &roles, crate::plan::Status::Blocked);
-        let roll = Roll { day, answers: &answers, expected, away, mention_missing: roster.config.mention_missing };
-        let reply = messages::summary(&loaded.plan, &roll, &blocked);
-        let slack = self.slack()?;
-        let posted = slack.post(&channel, &reply, None).await?;
-        let permalink = match slack.permalink(&posted).await {
-            Ok(link) => Some(link),
-            Err(error) => {
-                tracing::warn!(error = %error, "no permalink for the standup summary");
-                None
-            }
-        };
-        let record =
-            SummaryRecord { day, channel: posted.channel, ts: posted.ts, permalink, posted_at: self.clock.now() };
-        self.store.standups().save_summary(&record).await?;
-        Ok(record)
-    }
-
-    /// Posts (or, when it is already there, updates) a person's answer in
-    /// the summary thread.
-    async fn post_thread_reply(
-        &self,
-        summary: &SummaryRecord,
-        answer: &Answer,
-        roster: &Roster,
-        late: bool,
-    ) -> Result<(), StandupError> {
-        let name = roster.member(&answer.user).map_or_else(|| answer.user.to_string(), Member::display_name);
-        let reply = messages::thread_reply(&name, answer, late);
-        let slack = self.slack()?;
-        match &answer.reply_ts {
-            Some(ts) => {
-                let message = PostedMessage { channel: summary.channel.clone(), ts: ts.clone() };
-                slack.update(&message, &reply).await?;
-            }
-            None => {
-                let posted = slack.post(&summary.channel, &reply, Some(&summary.ts)).await?;
-                self.store.standups().set_answer_reply(answer.day, &answer.user, &posted.ts).await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Turns the person's prompt into "Thanks — posted"; best effort.
-    async fn thank(&self, day: NaiveDate, user: &SlackUserId, roster: &Roster) {
-        let Ok(Some(job)) = self.store.standups().job(&JobKey::person(JobKind::Prompt, day, user)).await else {
-            return;
-        };
-        let Some(prompt) = job.detail.as_deref().and_then(PostedMessage::from_detail) else { return };
-        let thread = match self.store.standups().summary(day).await {
-            Ok(Some(summary)) => summary.permalink,
-            _ => None,
-        };
-        let tz = roster.member(user).map_or(self.team_tz, |m| self.tz_of(m));
-        let summary_at = roster.calendar(self.team_tz).summary_at(day);
-        let reply = messages::thanks(day, thread.as_deref(), summary_at, tz);
-        if let Ok(slack) = self.slack() {
-            if let Err(error) = slack.update(&prompt, &reply).await {
-                tracing::warn!(error = %error, user = %user, "could not update the standup prompt");
-            }
-        }
-    }
-
-    /// Stores an answer for the standup it counts for and, when that
-    /// standup's summary is out, puts it in the thread.
-    pub async fn record_answer(
-        &self,
-        user: &SlackUserId,
-        asked_for: Option<NaiveDate>,
-        responses: Vec<Response>,
-        source: AnswerSource,
-    ) -> Result<Recorded, StandupError> {
-        let roster = self.roster().await?;
-        let now = self.clock.now();
-        let day = self.answer_day(&roster, user, asked_for, now).await?;
-        let previous = self.store.standups().answer(day, user).await?;
-        let answer = Answer { day, user: user.clone(), responses, source, submitted_at: now, reply_ts: None };
-        self.store.standups().save_answer(&answer).await?;
-        let summary = self.store.standups().summary(day).await?;
-        let late = summary.as_ref().is_some_and(|s| previous.as_ref().is_none_or(|p| p.submitted_at > s.posted_at));
-        if let Some(summary) = &summary {
-            if self.slack.is_some() {
-                let stored = self.store.standups().answer(day, user).await?.unwrap_or(answer);
-                self.post_thread_reply(summary, &stored, &roster, late).await?;
-            }
-        }
-        self.thank(day, user, &roster).await;
-        Ok(Recorded { day, late, thread: summary.and_then(|s| s.permalink) })
-    }
-
-    /// The form names its day; until that day's summary is out, and on the
-    /// day itself, the answer counts for it. A plain message counts for
-    /// the open standup, except that someone prompted today who has not
-    /// answered is answering today's, late.
-    async fn answer_day(
-        &self,
-        roster: &Roster,
-        user: &SlackUserId,
-        asked_for: Option<NaiveDate>,
-        now: DateTime<Utc>,
-    ) -> Result<NaiveDate, StandupError> {
-        let calendar = roster.calendar(self.team_tz);
-        let today = calendar.team_date(now);
-        let open = self.open_day(roster)?;
-        if let Some(day) = asked_for {
-            let summarised = self.store.standups().summary(day).await?.is_some() || now >= calendar.summary_at(day);
-            return Ok(if !summarised || day == today { day } else { open });
-        }
-        if calendar.is_standup_day(today) && now >= calendar.summary_at(today) {
-            let prompted = self.store.standups().job(&JobKey::person(JobKind::Prompt, today, user)).await?;
-            let answered = self.store.standups().answer(today, user).await?.is_some();
-            if prompted.is_some_and(|job| job.done_at.is_some()) && !answered {
-                return Ok(today);
-            }
-        }
-        Ok(open)
     }
 }
