@@ -52,6 +52,10 @@ pub struct Config {
     /// (`STANDUP_DAYS`, `STANDUP_PROMPT_AT`, `STANDUP_REMIND_AFTER`,
     /// `STANDUP_SUMMARY_AT`; the channel is `OPS_CHANNEL`).
     pub standup: crate::standup::StandupConfig,
+    /// When the weekly digest is posted (`DIGEST_SCHEDULE`, `mon 10:00 UTC`).
+    pub digest_schedule: crate::digest::DigestSchedule,
+    /// Whether task ids in conversation get their cards (`TASK_PREVIEWS`).
+    pub task_previews: bool,
 }
 
 /// The bot token (`xoxb-…`). Its `Debug` never shows it.
@@ -139,6 +143,15 @@ impl Config {
             "must be a whole number of milliseconds, at least 1",
         );
         let standup = standup_defaults(&get, &mut problem);
+        let digest_schedule = match get("DIGEST_SCHEDULE").map(|text| crate::digest::DigestSchedule::parse(&text)) {
+            None => crate::digest::DigestSchedule::default(),
+            Some(Ok(schedule)) => schedule,
+            Some(Err(error)) => {
+                problem("DIGEST_SCHEDULE", error.to_string());
+                crate::digest::DigestSchedule::default()
+            }
+        };
+        let task_previews = switch(&get, &mut problem, "TASK_PREVIEWS");
         if problems.is_empty() {
             let plan_refresh = Duration::from_secs(refresh_secs);
             let commit_window = Duration::from_millis(window_ms);
@@ -161,6 +174,8 @@ impl Config {
                 ops_channel,
                 team_tz,
                 standup,
+                digest_schedule,
+                task_previews,
             })
         } else {
             Err(ConfigError(problems))
@@ -284,6 +299,19 @@ fn github_auth(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'s
                 "a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_INSTALLATION_ID".into(),
             );
             GitHubAuth::Token(GitHubToken(String::new()))
+        }
+    }
+}
+
+/// An `on`/`off` setting, on unless turned off.
+fn switch(get: &impl Fn(&str) -> Option<String>, problem: &mut impl FnMut(&'static str, String), name: &'static str) -> bool {
+    match get(name).map(|v| v.to_ascii_lowercase()) {
+        None => true,
+        Some(v) if ["on", "true", "1", "yes"].contains(&v.as_str()) => true,
+        Some(v) if ["off", "false", "0", "no"].contains(&v.as_str()) => false,
+        Some(_) => {
+            problem(name, "must be on or off".into());
+            true
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::command::{self, Caller, Command, Context, render_text};
 use crate::config::{Config, Needs};
 use crate::slack::SlackUserId;
 use crate::source::LivePlan;
+use crate::digest::Digests;
 use crate::standup::Standups;
 use crate::writeback::Committer;
 
@@ -53,6 +54,14 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
         )
         .with_editors(editors.clone()),
     );
+    let digests = Arc::new(Digests::new(
+        Arc::clone(&store),
+        Arc::clone(&live),
+        Arc::clone(&clock),
+        config.team_tz,
+        config.digest_schedule,
+        config.ops_channel.clone(),
+    ));
     let reply = {
         let loaded = live.current();
         let plan_path = live.source().csv_display_path();
@@ -66,6 +75,7 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
             writable: writer.is_some(),
             editors: &editors,
             standups: Some(&standups),
+            digests: Some(&digests),
         };
         let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
         command::respond(&request, &ctx, store.as_ref(), caller.as_ref())

@@ -3,6 +3,7 @@
 mod ask;
 mod bench;
 mod check;
+mod digest;
 mod serve;
 mod standup;
 
@@ -40,6 +41,8 @@ enum CliCommand {
     Migrate,
     /// Measure load, request and memory performance.
     Bench(bench::BenchArgs),
+    /// Print the weekly digest (--dry-run) or post it now (once a week).
+    Digest(digest::DigestArgs),
     /// Send standup prompts or the summary by hand (still once a day).
     #[command(subcommand)]
     Standup(standup::StandupCommand),
@@ -69,7 +72,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Serve | CliCommand::Migrate => "planbot=info,tower_http=warn,sqlx=warn",
         // The terminal commands print their answer; logs only for trouble.
         CliCommand::Ask(_) | CliCommand::Check { .. } | CliCommand::Bench(_) => "warn",
-        CliCommand::Standup(_) => "planbot=info",
+        CliCommand::Standup(_) | CliCommand::Digest(_) => "planbot=info",
     };
     init_tracing(default_filter);
     let result = match cli.command {
@@ -79,6 +82,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Migrate => migrate().await,
         CliCommand::Bench(args) => bench::bench(args).await,
         CliCommand::Standup(command) => standup::standup(command).await,
+        CliCommand::Digest(args) => digest::digest(args).await,
     };
     match result {
         Ok(code) => code,

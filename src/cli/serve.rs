@@ -16,6 +16,8 @@ use crate::http::{AppState, GitHubWebhook, router};
 use crate::slack::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
 use crate::source::{LivePlan, OnBroken, spawn_reloader};
+use crate::digest::Digests;
+use crate::home::Home;
 use crate::standup::Standups;
 use crate::store::{Store, spawn_command_log};
 use crate::writeback::{Committer, Notifier, PlanWriter};
@@ -51,6 +53,13 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     state.slack_web = slack_web;
     state.standups = Some(Arc::clone(&standups));
     let scheduler = Arc::clone(&standups).spawn();
+    let digests = digests(&config, &state, state.slack_web.clone());
+    state.digests = Some(Arc::clone(&digests));
+    let digest_task = spawn_digests(digests);
+    let home = Arc::new(Home::new(Arc::clone(&standups)));
+    state.home = Some(Arc::clone(&home));
+    state.task_previews = config.task_previews;
+    let home_task = home.spawn();
     let committer_task = committer.map(Committer::spawn);
 
     let listener = TcpListener::bind(("0.0.0.0", config.port))
@@ -61,6 +70,8 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
+    digest_task.abort();
+    home_task.abort();
     standups.stop();
     if tokio::time::timeout(SCHEDULER_STOP_TIMEOUT, scheduler).await.is_err() {
         tracing::warn!("standup sends still in flight at exit; their jobs are retried after their lease");
@@ -97,6 +108,36 @@ fn standups(config: &Config, state: &AppState, slack: Option<SlackWeb>) -> Arc<S
         standups = standups.with_committer(Arc::clone(committer));
     }
     Arc::new(standups)
+}
+
+/// The weekly digest; it posts nothing without a bot token.
+fn digests(config: &Config, state: &AppState, slack: Option<SlackWeb>) -> Arc<Digests> {
+    let digests = Digests::new(
+        Arc::clone(&state.store),
+        Arc::clone(&state.plan),
+        Arc::clone(&state.clock),
+        config.team_tz,
+        config.digest_schedule,
+        config.ops_channel.clone(),
+    );
+    Arc::new(match slack {
+        Some(web) => digests.with_slack(web),
+        None => digests,
+    })
+}
+
+/// Snapshots the plan daily and posts the digest when due.
+fn spawn_digests(digests: Arc<Digests>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match digests.tick().await {
+                Ok(true) => tracing::info!("weekly digest posted"),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = %error, "digest tick failed"),
+            }
+            tokio::time::sleep(crate::standup::TICK_EVERY).await;
+        }
+    })
 }
 
 /// A broken plan is announced in the ops channel.

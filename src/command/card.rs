@@ -43,6 +43,22 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
     Reply::new(blocks)
 }
 
+/// A task in a few lines, for a preview in conversation: status, id,
+/// title, owner, and what it waits on.
+pub fn compact_card(plan: &Plan, position: usize) -> Vec<Block> {
+    let mut line = task_line(plan, position);
+    let waits = plan.unmet_dependencies(position);
+    if !waits.is_empty() {
+        line = line.and_plain(format!(" · waits on {}", waits.join(", ")));
+    }
+    vec![Block::Paragraph(line)]
+}
+
+/// The task-card actions for `task` (Home tab, previews).
+pub fn actions_for(task: &Task) -> Block {
+    Block::Buttons(card_buttons(task))
+}
+
 pub const START: &str = "task_start";
 pub const DONE: &str = "task_done";
 pub const BLOCK: &str = "task_block";

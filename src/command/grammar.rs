@@ -39,6 +39,8 @@ pub enum Command {
     Standup(Vec<String>),
     /// `away until DATE` / `away off`: the words after `away`.
     Away(Vec<String>),
+    /// The weekly digest, as it would read now.
+    Digest,
     /// A verb planbot does not know, or a verb missing its argument.
     Unknown {
         typed: String,
@@ -83,6 +85,7 @@ impl Command {
             Command::Pending => "pending",
             Command::Standup(_) => "standup",
             Command::Away(_) => "away",
+            Command::Digest => "digest",
             Command::Unknown { .. } => "unknown",
         }
     }
@@ -139,6 +142,7 @@ fn parse_words(words: &[&str]) -> Command {
         "lint" | "check" => Command::Lint,
         "pending" | "queue" => Command::Pending,
         "standup" | "standups" => Command::Standup(args.iter().map(|w| w.to_string()).collect()),
+        "digest" | "weekly" => Command::Digest,
         "away" | "ooo" => Command::Away(args.iter().map(|w| w.to_string()).collect()),
         "set" | "start" | "done" | "complete" | "finish" | "block" | "defer" | "reopen" | "note" | "assign" => {
             parse_edit(verb, args).unwrap_or_else(&needs)

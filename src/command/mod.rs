@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub editors: &'a [SlackUserId],
     /// The standup service, where standups run.
     pub standups: Option<&'a std::sync::Arc<crate::standup::Standups>>,
+    /// The weekly digest, where it runs.
+    pub digests: Option<&'a std::sync::Arc<crate::digest::Digests>>,
 }
 
 /// Who is asking.
@@ -56,6 +58,8 @@ pub enum CommandError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Standup(#[from] crate::standup::StandupError),
+    #[error(transparent)]
+    Digest(#[from] crate::digest::DigestError),
 }
 
 /// Answers a request. Questions are answered from the plan in memory;
@@ -77,6 +81,10 @@ pub async fn respond(
         Command::Standup(words) => match ctx.standups {
             Some(standups) => crate::standup::commands::standup(standups, caller, words).await?,
             None => standups_off(),
+        },
+        Command::Digest => match ctx.digests {
+            Some(digests) => digests.build_now().await?.reply,
+            None => Reply::message(Text::plain("The digest is not running here.")),
         },
         Command::Away(words) => match ctx.standups {
             Some(standups) => crate::standup::commands::away(standups, caller, words).await?,

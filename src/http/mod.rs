@@ -49,6 +49,12 @@ pub struct AppState {
     pub responder: reqwest::Client,
     /// Daily standups (commands, answers, the scheduler's service).
     pub standups: Option<Arc<crate::standup::Standups>>,
+    /// The weekly digest (`/plan digest`).
+    pub digests: Option<Arc<crate::digest::Digests>>,
+    /// The App Home tab, published when someone opens it.
+    pub home: Option<Arc<crate::home::Home>>,
+    /// Task ids in conversation get their cards in the thread.
+    pub task_previews: bool,
 }
 
 impl AppState {
@@ -73,6 +79,9 @@ impl AppState {
             slack_web: None,
             responder: reqwest::Client::new(),
             standups: None,
+            digests: None,
+            home: None,
+            task_previews: false,
         }
     }
 }

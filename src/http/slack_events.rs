@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{AppError, AppState};
 use crate::slack::events::{Event, EventPayload};
+use crate::slack::previews::{MAX_PREVIEWS, named_tasks, preview_reply};
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     let now = state.clock.now();
@@ -58,6 +59,39 @@ async fn handle_event(state: &AppState, event: Event) {
                 tracing::warn!(error = %error, user = %user, "could not answer a direct message");
             }
         }
-        Event::HomeOpened { .. } | Event::ChannelMessage { .. } | Event::Ignored(_) => {}
+        Event::HomeOpened { user } => {
+            let Some(home) = &state.home else { return };
+            if let Err(error) = home.publish(&user, true).await {
+                tracing::warn!(error = %error, user = %user, "could not publish the Home tab");
+            }
+        }
+        Event::ChannelMessage { channel, text, ts, thread_ts, .. } => {
+            if state.task_previews {
+                preview(state, &channel, &text, thread_ts.as_deref().unwrap_or(&ts)).await;
+            }
+        }
+        Event::Ignored(_) => {}
+    }
+}
+
+/// Cards for the tasks a message names, each once per thread.
+async fn preview(state: &AppState, channel: &str, text: &str, thread: &str) {
+    let Some(web) = &state.slack_web else { return };
+    let loaded = state.plan.current();
+    let now = state.clock.now();
+    let mut fresh = Vec::new();
+    for position in named_tasks(&loaded.plan, text).into_iter().take(MAX_PREVIEWS) {
+        let id = loaded.plan.tasks()[position].id.as_str();
+        match state.store.standups().first_preview(channel, thread, id, now).await {
+            Ok(true) => fresh.push(position),
+            Ok(false) => {}
+            Err(error) => tracing::warn!(error = %error, "could not check task previews"),
+        }
+    }
+    if fresh.is_empty() {
+        return;
+    }
+    if let Err(error) = web.post(channel, &preview_reply(&loaded.plan, &fresh), Some(thread)).await {
+        tracing::warn!(error = %error, "could not post task previews");
     }
 }

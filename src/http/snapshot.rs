@@ -37,6 +37,7 @@ impl PlanSnapshot {
             writable: state.committer.is_some(),
             editors: &state.editors,
             standups: state.standups.as_ref(),
+            digests: state.digests.as_ref(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod interaction;
 pub mod markup;
 pub mod modals;
 pub mod notify;
+pub mod previews;
 mod rate_gate;
 mod signature;
 mod slash_command;

@@ -9,7 +9,8 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use slack_morphism::prelude::{
-    SLACK_TIER3_METHOD_CONFIG, SlackApiChatGetPermalinkRequest, SlackApiChatPostMessageRequest,
+    SLACK_TIER3_METHOD_CONFIG, SlackApiChatGetPermalinkRequest, SlackApiFilesComplete,
+    SlackApiFilesCompleteUploadExternalRequest, SlackApiFilesGetUploadUrlExternalRequest, SlackApiFilesUploadViaUrlRequest, SlackApiChatPostMessageRequest,
     SlackApiChatUpdateRequest, SlackApiConversationsOpenResponse, SlackApiToken, SlackApiTokenValue,
     SlackApiUsersInfoRequest, SlackApiViewsOpenRequest, SlackApiViewsPublishRequest, SlackBasicChannelInfo,
     SlackChannelId, SlackClient, SlackClientHyperConnector, SlackTriggerId, SlackTs, SlackView,
@@ -189,6 +190,44 @@ impl SlackWeb {
         let request = SlackApiViewsOpenRequest::new(SlackTriggerId(trigger_id.to_owned()), view);
         self.gates
             .run("views.open", || async { self.client.open_session(&self.token).views_open(&request).await })
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    /// Uploads a file (Slack's external upload: ask for a URL, send the
+    /// bytes, complete) and shares it in `channel`, in the thread of
+    /// `thread_ts` when given.
+    pub async fn upload(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        filename: &str,
+        title: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), SlackWebError> {
+        let ask = SlackApiFilesGetUploadUrlExternalRequest::new(filename.to_owned(), bytes.len());
+        let target = self
+            .gates
+            .run("files.getUploadURLExternal", || async {
+                self.client.open_session(&self.token).get_upload_url_external(&ask).await
+            })
+            .await
+            .map_err(failed)?;
+        let send = SlackApiFilesUploadViaUrlRequest::new(target.upload_url, bytes, "image/png".to_owned());
+        self.client.open_session(&self.token).files_upload_via_url(&send).await.map_err(failed)?;
+        let mut complete =
+            SlackApiFilesCompleteUploadExternalRequest::new(vec![
+                SlackApiFilesComplete::new(target.file_id).with_title(title.to_owned()),
+            ])
+            .with_channel_id(SlackChannelId(channel.to_owned()));
+        if let Some(ts) = thread_ts {
+            complete = complete.with_thread_ts(SlackTs(ts.to_owned()));
+        }
+        self.gates
+            .run("files.completeUploadExternal", || async {
+                self.client.open_session(&self.token).files_complete_upload_external(&complete).await
+            })
             .await
             .map_err(failed)?;
         Ok(())

@@ -18,16 +18,13 @@ use super::calendar::Calendar;
 use super::config::StandupConfig;
 use super::messages;
 use crate::clock::Clock;
+pub(crate) use crate::jobs::Outcome;
+use crate::jobs::run_once;
 use crate::slack::SlackUserId;
 use crate::slack::web::{SlackWeb, SlackWebError};
 use crate::source::LivePlan;
 use crate::store::{JobKey, JobKind, Member, Store, StoreError};
 
-/// How long a claimed job is held before another instance may take it
-/// over (longer than any send, rate-limit waits included).
-const JOB_LEASE: Duration = Duration::from_secs(15 * 60);
-/// When a failed send is tried again.
-const RETRY_AFTER: chrono::Duration = chrono::Duration::minutes(1);
 /// Slack profiles (time zone, name) are fetched again after a day.
 const PROFILE_TTL: chrono::Duration = chrono::Duration::hours(24);
 /// How often the scheduler looks for due work.
@@ -53,16 +50,6 @@ pub struct Sent {
     pub prompts: usize,
     pub reminders: usize,
     pub summaries: usize,
-}
-
-/// How a scheduled job ended.
-pub(crate) enum Outcome {
-    /// A message went out (`detail` says which).
-    Sent(String),
-    /// Nothing needed sending (the person had answered, say).
-    Skipped(&'static str),
-    /// Not yet: try again at this time.
-    Later(DateTime<Utc>),
 }
 
 /// A standup day's fixed times, worked out once per tick.
@@ -296,6 +283,12 @@ impl Standups {
         Ok((day, self.summary_job(day).await?))
     }
 
+    /// The standup answers written now count for, if standups run at all.
+    pub async fn open_standup_day(&self) -> Result<Option<NaiveDate>, StandupError> {
+        let roster = self.roster().await?;
+        Ok(roster.calendar(self.team_tz).day_answering_at(self.clock.now()))
+    }
+
     /// The standup answers written now count for.
     pub(crate) fn open_day(&self, roster: &Roster) -> Result<NaiveDate, StandupError> {
         roster
@@ -369,35 +362,13 @@ impl Standups {
         sent
     }
 
-    /// Claims `key`, runs `work`, and records how it ended. True when this
-    /// call sent the job's message.
+    /// Runs one job once (see `jobs::run_once`).
     pub(crate) async fn run_job<F, Fut>(&self, key: JobKey, work: F) -> Result<bool, StandupError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Outcome, StandupError>>,
     {
-        let jobs = self.store.standups();
-        if !jobs.claim_job(&key, self.clock.now(), JOB_LEASE).await? {
-            return Ok(false);
-        }
-        match work().await {
-            Ok(Outcome::Sent(detail)) => {
-                jobs.finish_job(&key, self.clock.now(), Some(&detail)).await?;
-                Ok(true)
-            }
-            Ok(Outcome::Skipped(why)) => {
-                jobs.finish_job(&key, self.clock.now(), Some(why)).await?;
-                Ok(false)
-            }
-            Ok(Outcome::Later(at)) => {
-                jobs.retry_job(&key, at, "not due yet").await?;
-                Ok(false)
-            }
-            Err(error) => {
-                jobs.retry_job(&key, self.clock.now() + RETRY_AFTER, &error.to_string()).await?;
-                Err(error)
-            }
-        }
+        run_once(self.store.as_ref(), self.clock.as_ref(), key, work).await
     }
 
     async fn dm_channel(&self, member: &Member) -> Result<String, StandupError> {

@@ -355,6 +355,132 @@ macro_rules! impl_standup_queries {
                 .await?;
                 Ok(inserted.rows_affected() == 1)
             }
+
+            async fn save_plan_snapshot(
+                &self,
+                day: NaiveDate,
+                statuses: &str,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO plan_snapshots (day, statuses, taken_at_ms) VALUES ($1, $2, $3) \
+                     ON CONFLICT (day) DO UPDATE SET statuses = excluded.statuses, taken_at_ms = excluded.taken_at_ms",
+                )
+                .bind(day.to_string())
+                .bind(statuses)
+                .bind(now.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn plan_snapshots(
+                &self,
+                from: NaiveDate,
+                to: NaiveDate,
+            ) -> Result<Vec<(NaiveDate, String)>, StoreError> {
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT day, statuses FROM plan_snapshots WHERE day >= $1 AND day <= $2 ORDER BY day",
+                )
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(day, statuses)| Ok(($crate::store::standups::parse_day(&day)?, statuses)))
+                    .collect()
+            }
+
+            async fn save_digest(&self, digest: &$crate::store::DigestRecord) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO digests (week, channel, ts, headline, late, posted_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (week) DO NOTHING",
+                )
+                .bind(digest.week.to_string())
+                .bind(&digest.channel)
+                .bind(&digest.ts)
+                .bind(&digest.headline)
+                .bind(i32::from(digest.late))
+                .bind(digest.posted_at.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn last_digest(&self) -> Result<Option<$crate::store::DigestRecord>, StoreError> {
+                let row: Option<(String, String, String, String, i32, i64)> = sqlx::query_as(
+                    "SELECT week, channel, ts, headline, late, posted_at_ms FROM digests ORDER BY week DESC LIMIT 1",
+                )
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(week, channel, ts, headline, late, posted_at_ms)| {
+                    Ok($crate::store::DigestRecord {
+                        week: $crate::store::standups::parse_day(&week)?,
+                        channel,
+                        ts,
+                        headline,
+                        late: late != 0,
+                        posted_at: $crate::store::standups::from_ms(posted_at_ms)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn first_preview(
+                &self,
+                channel: &str,
+                thread_ts: &str,
+                task: &str,
+                now: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                let inserted = sqlx::query(
+                    "INSERT INTO task_previews (channel, thread_ts, task_id, shown_at_ms) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (channel, thread_ts, task_id) DO NOTHING",
+                )
+                .bind(channel)
+                .bind(thread_ts)
+                .bind(task)
+                .bind(now.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(inserted.rows_affected() == 1)
+            }
+
+            async fn home_view(&self, user: &SlackUserId) -> Result<Option<(DateTime<Utc>, String)>, StoreError> {
+                let row: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT published_at_ms, fingerprint FROM home_views WHERE slack_user_id = $1",
+                )
+                .bind(user.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(at, fingerprint)| Ok(($crate::store::standups::from_ms(at)?, fingerprint))).transpose()
+            }
+
+            async fn save_home_view(
+                &self,
+                user: &SlackUserId,
+                fingerprint: &str,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO home_views (slack_user_id, published_at_ms, fingerprint) VALUES ($1, $2, $3) \
+                     ON CONFLICT (slack_user_id) DO UPDATE SET published_at_ms = excluded.published_at_ms, \
+                     fingerprint = excluded.fingerprint",
+                )
+                .bind(user.as_str())
+                .bind(now.timestamp_millis())
+                .bind(fingerprint)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn home_viewers(&self) -> Result<Vec<SlackUserId>, StoreError> {
+                let ids: Vec<String> = sqlx::query_scalar("SELECT slack_user_id FROM home_views ORDER BY slack_user_id")
+                    .fetch_all(&self.pool)
+                    .await?;
+                ids.iter().map(|id| $crate::store::shared::parse_user(id)).collect()
+            }
         }
     };
 }

@@ -203,6 +203,47 @@ pub trait StandupStore: Send + Sync {
     /// True the first time an event id is seen. Ids older than an hour are
     /// forgotten (Slack stops retrying after about six minutes).
     async fn first_delivery(&self, event_id: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Keeps (or replaces) the plan's statuses for `day`, as JSON.
+    async fn save_plan_snapshot(&self, day: NaiveDate, statuses: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Snapshots from `from` to `to` inclusive, oldest first.
+    async fn plan_snapshots(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, String)>, StoreError>;
+
+    async fn save_digest(&self, digest: &DigestRecord) -> Result<(), StoreError>;
+
+    async fn last_digest(&self) -> Result<Option<DigestRecord>, StoreError>;
+
+    /// True the first time `task` is previewed in a thread.
+    async fn first_preview(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        task: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// What was last published on a person's Home tab (a fingerprint of
+    /// its content) and when.
+    async fn home_view(&self, user: &SlackUserId) -> Result<Option<(DateTime<Utc>, String)>, StoreError>;
+
+    async fn save_home_view(&self, user: &SlackUserId, fingerprint: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Everyone who has opened the Home tab.
+    async fn home_viewers(&self) -> Result<Vec<SlackUserId>, StoreError>;
+}
+
+/// A Monday digest as posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestRecord {
+    /// The Monday it belongs to.
+    pub week: NaiveDate,
+    pub channel: String,
+    pub ts: String,
+    pub headline: String,
+    /// Posted after planbot came back from downtime.
+    pub late: bool,
+    pub posted_at: DateTime<Utc>,
 }
 
 pub(crate) fn parse_day(raw: &str) -> Result<NaiveDate, StoreError> {
