@@ -304,7 +304,11 @@ fn github_auth(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'s
 }
 
 /// An `on`/`off` setting, on unless turned off.
-fn switch(get: &impl Fn(&str) -> Option<String>, problem: &mut impl FnMut(&'static str, String), name: &'static str) -> bool {
+fn switch(
+    get: &impl Fn(&str) -> Option<String>,
+    problem: &mut impl FnMut(&'static str, String),
+    name: &'static str,
+) -> bool {
     match get(name).map(|v| v.to_ascii_lowercase()) {
         None => true,
         Some(v) if ["on", "true", "1", "yes"].contains(&v.as_str()) => true,

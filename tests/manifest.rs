@@ -38,12 +38,15 @@ fn the_plan_command_points_at_the_endpoint_we_serve() {
     for needed in ["commands", "chat:write", "im:write"] {
         assert!(scopes.iter().any(|s| s == needed), "missing scope {needed}");
     }
-    for needed in ["im:history", "users:read"] {
-        assert!(scopes.iter().any(|s| s == needed), "the standup needs scope {needed}");
+    for needed in ["im:history", "users:read", "channels:history", "app_mentions:read", "files:write"] {
+        assert!(scopes.iter().any(|s| s == needed), "missing scope {needed}");
     }
     let events = &manifest["settings"]["event_subscriptions"];
     assert!(events["request_url"].as_str().unwrap().ends_with("/slack/events"));
-    assert!(events["bot_events"].as_array().unwrap().iter().any(|e| e == "message.im"));
+    for event in ["message.im", "app_home_opened", "message.channels", "app_mention"] {
+        assert!(events["bot_events"].as_array().unwrap().iter().any(|e| e == event), "missing event {event}");
+    }
+    assert_eq!(manifest["features"]["app_home"]["home_tab_enabled"], true);
     assert_eq!(manifest["features"]["app_home"]["messages_tab_read_only_enabled"], false, "people must be able to DM");
     let interactivity = &manifest["settings"]["interactivity"];
     assert_eq!(interactivity["is_enabled"], true);

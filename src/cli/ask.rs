@@ -11,9 +11,9 @@ use super::{CliError, PlanHome, open_store, plan_home};
 use crate::clock::{Clock, FixedClock, TeamClock};
 use crate::command::{self, Caller, Command, Context, render_text};
 use crate::config::{Config, Needs};
+use crate::digest::Digests;
 use crate::slack::SlackUserId;
 use crate::source::LivePlan;
-use crate::digest::Digests;
 use crate::standup::Standups;
 use crate::writeback::Committer;
 

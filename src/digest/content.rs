@@ -196,8 +196,11 @@ fn blocked_tasks(plan: &Plan, today: NaiveDate, history: &[Snapshot], week_ago: 
     let mut since: BTreeMap<&str, NaiveDate> = BTreeMap::new();
     let mut broken: HashSet<&str> = HashSet::new();
     for snapshot in history.iter().rev() {
-        let blocked_that_day: HashSet<&str> =
-            snapshot.entries().filter(|(id, s)| ids.contains(id) && *s == Some(Status::Blocked)).map(|(id, _)| id).collect();
+        let blocked_that_day: HashSet<&str> = snapshot
+            .entries()
+            .filter(|(id, s)| ids.contains(id) && *s == Some(Status::Blocked))
+            .map(|(id, _)| id)
+            .collect();
         for id in &ids {
             if broken.contains(id) {
                 continue;
@@ -321,7 +324,9 @@ fn chart_data(plan: &Plan, today: NaiveDate, history: &[Snapshot]) -> ChartData 
     let milestones = plan
         .milestones()
         .iter()
-        .filter_map(|m| m.target.filter(|t| from <= *t && *t <= today + Duration::days(DUE_SOON_DAYS)).map(|t| (m.id.clone(), t)))
+        .filter_map(|m| {
+            m.target.filter(|t| from <= *t && *t <= today + Duration::days(DUE_SOON_DAYS)).map(|t| (m.id.clone(), t))
+        })
         .collect();
     ChartData { days, series, milestones }
 }

@@ -22,7 +22,11 @@ pub struct ScheduleError(String);
 impl Default for DigestSchedule {
     /// The team meets Mondays at 10:00 UTC.
     fn default() -> DigestSchedule {
-        DigestSchedule { weekday: Weekday::Mon, at: NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default(), tz: chrono_tz::UTC }
+        DigestSchedule {
+            weekday: Weekday::Mon,
+            at: NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default(),
+            tz: chrono_tz::UTC,
+        }
     }
 }
 

@@ -150,7 +150,11 @@ impl Digests {
     }
 
     /// Answers per person over the standups held last week.
-    async fn participation(&self, since: NaiveDate, week: NaiveDate) -> Result<Vec<(String, usize, usize)>, DigestError> {
+    async fn participation(
+        &self,
+        since: NaiveDate,
+        week: NaiveDate,
+    ) -> Result<Vec<(String, usize, usize)>, DigestError> {
         let store = self.store.standups();
         let mut held = 0;
         let mut answered: HashMap<String, usize> = HashMap::new();
@@ -194,8 +198,9 @@ impl Digests {
         match render_png(&digest.chart) {
             Ok(png) => {
                 let name = format!("plan-{week}.png");
-                if let Err(error) =
-                    slack.upload(&posted.channel, Some(&posted.ts), &name, "Open tasks by status, last 8 weeks", png).await
+                if let Err(error) = slack
+                    .upload(&posted.channel, Some(&posted.ts), &name, "Open tasks by status, last 8 weeks", png)
+                    .await
                 {
                     tracing::warn!(error = %error, "could not upload the digest chart");
                 }

@@ -65,8 +65,7 @@ impl Home {
         if !blockers.is_empty() {
             blocks.push(Block::list(Some(Text::bold("Your blockers")), blockers));
         }
-        let mut upcoming: Vec<_> =
-            plan.milestones().iter().filter(|m| m.target.is_some_and(|t| t >= today)).collect();
+        let mut upcoming: Vec<_> = plan.milestones().iter().filter(|m| m.target.is_some_and(|t| t >= today)).collect();
         upcoming.sort_by_key(|m| m.target);
         let milestones: Vec<Text> = upcoming
             .iter()

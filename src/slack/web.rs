@@ -9,11 +9,12 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use slack_morphism::prelude::{
-    SLACK_TIER3_METHOD_CONFIG, SlackApiChatGetPermalinkRequest, SlackApiFilesComplete,
-    SlackApiFilesCompleteUploadExternalRequest, SlackApiFilesGetUploadUrlExternalRequest, SlackApiFilesUploadViaUrlRequest, SlackApiChatPostMessageRequest,
-    SlackApiChatUpdateRequest, SlackApiConversationsOpenResponse, SlackApiToken, SlackApiTokenValue,
-    SlackApiUsersInfoRequest, SlackApiViewsOpenRequest, SlackApiViewsPublishRequest, SlackBasicChannelInfo,
-    SlackChannelId, SlackClient, SlackClientHyperConnector, SlackTriggerId, SlackTs, SlackView,
+    SLACK_TIER3_METHOD_CONFIG, SlackApiChatGetPermalinkRequest, SlackApiChatPostMessageRequest,
+    SlackApiChatUpdateRequest, SlackApiConversationsOpenResponse, SlackApiFilesComplete,
+    SlackApiFilesCompleteUploadExternalRequest, SlackApiFilesGetUploadUrlExternalRequest,
+    SlackApiFilesUploadViaUrlRequest, SlackApiToken, SlackApiTokenValue, SlackApiUsersInfoRequest,
+    SlackApiViewsOpenRequest, SlackApiViewsPublishRequest, SlackBasicChannelInfo, SlackChannelId, SlackClient,
+    SlackClientHyperConnector, SlackTriggerId, SlackTs, SlackView,
 };
 
 use super::SlackUserId;
@@ -216,11 +217,10 @@ impl SlackWeb {
             .map_err(failed)?;
         let send = SlackApiFilesUploadViaUrlRequest::new(target.upload_url, bytes, "image/png".to_owned());
         self.client.open_session(&self.token).files_upload_via_url(&send).await.map_err(failed)?;
-        let mut complete =
-            SlackApiFilesCompleteUploadExternalRequest::new(vec![
-                SlackApiFilesComplete::new(target.file_id).with_title(title.to_owned()),
-            ])
-            .with_channel_id(SlackChannelId(channel.to_owned()));
+        let mut complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
+            SlackApiFilesComplete::new(target.file_id).with_title(title.to_owned()),
+        ])
+        .with_channel_id(SlackChannelId(channel.to_owned()));
         if let Some(ts) = thread_ts {
             complete = complete.with_thread_ts(SlackTs(ts.to_owned()));
         }

@@ -21,7 +21,9 @@ pub use command_log::{CommandLog, spawn_command_log};
 pub use outbox::{EditState, NewEdit, QueuedEdit, Settlement};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
-pub use standups::{DigestRecord, JobKey, JobKind, JobRecord, JobState, Member, Membership, SkipDay, StandupStore, SummaryRecord};
+pub use standups::{
+    DigestRecord, JobKey, JobKind, JobRecord, JobState, Member, Membership, SkipDay, StandupStore, SummaryRecord,
+};
 
 use crate::slack::SlackUserId;
 

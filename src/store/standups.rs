@@ -227,7 +227,8 @@ pub trait StandupStore: Send + Sync {
     /// its content) and when.
     async fn home_view(&self, user: &SlackUserId) -> Result<Option<(DateTime<Utc>, String)>, StoreError>;
 
-    async fn save_home_view(&self, user: &SlackUserId, fingerprint: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn save_home_view(&self, user: &SlackUserId, fingerprint: &str, now: DateTime<Utc>)
+    -> Result<(), StoreError>;
 
     /// Everyone who has opened the Home tab.
     async fn home_viewers(&self) -> Result<Vec<SlackUserId>, StoreError>;

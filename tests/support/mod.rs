@@ -5,6 +5,7 @@
 pub mod databases;
 pub mod fake_github;
 pub mod fake_slack;
+pub mod team;
 
 use std::sync::Arc;
 
@@ -36,6 +37,9 @@ pub struct TestApp {
     pub clock: Arc<dyn Clock>,
     /// The app's standup service, when started with one.
     pub standups: Option<Arc<planbot::standup::Standups>>,
+    /// The weekly digest, started with the standups.
+    pub digests: Option<Arc<planbot::digest::Digests>>,
+    pub home: Option<Arc<planbot::home::Home>>,
 }
 
 /// How to run the standup in a test app.
@@ -170,6 +174,7 @@ impl TestApp {
         state.editors = editors;
         state.committer = committer.as_ref().map(|c| c.waker());
         state.slack_web = slack_web;
+        let digest_channel = standup.as_ref().and_then(|setup| setup.config.channel.clone());
         let standups = standup.map(|setup| {
             let mut standups = planbot::standup::Standups::new(
                 Arc::clone(&store),
@@ -188,8 +193,26 @@ impl TestApp {
             }
             Arc::new(standups)
         });
+        let digests = standups.as_ref().map(|standups| {
+            let digests = planbot::digest::Digests::new(
+                Arc::clone(&store),
+                Arc::clone(&plan),
+                Arc::clone(&clock),
+                standups.team_tz(),
+                planbot::digest::DigestSchedule::default(),
+                digest_channel.clone(),
+            );
+            Arc::new(match &state.slack_web {
+                Some(web) => digests.with_slack(web.clone()),
+                None => digests,
+            })
+        });
+        let home = standups.as_ref().map(|s| Arc::new(planbot::home::Home::new(Arc::clone(s))));
         state.standups = standups.clone();
-        TestApp { router: router(Arc::new(state)), secret, store, plan, committer, clock, standups }
+        state.digests = digests.clone();
+        state.home = home.clone();
+        state.task_previews = standups.is_some();
+        TestApp { router: router(Arc::new(state)), secret, store, plan, committer, clock, standups, digests, home }
     }
 
     /// An app whose only job here is GitHub's push webhook.
