@@ -56,6 +56,8 @@ pub struct Config {
     pub digest_schedule: crate::digest::DigestSchedule,
     /// Whether task ids in conversation get their cards (`TASK_PREVIEWS`).
     pub task_previews: bool,
+    /// Whether plan changes are announced in `OPS_CHANNEL` (`CHANGE_FEED`).
+    pub change_feed: bool,
 }
 
 /// The bot token (`xoxb-…`). Its `Debug` never shows it.
@@ -152,6 +154,7 @@ impl Config {
             }
         };
         let task_previews = switch(&get, &mut problem, "TASK_PREVIEWS");
+        let change_feed = switch(&get, &mut problem, "CHANGE_FEED");
         if problems.is_empty() {
             let plan_refresh = Duration::from_secs(refresh_secs);
             let commit_window = Duration::from_millis(window_ms);
@@ -176,6 +179,7 @@ impl Config {
                 standup,
                 digest_schedule,
                 task_previews,
+                change_feed,
             })
         } else {
             Err(ConfigError(problems))

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod command;
 pub mod config;
 pub mod digest;
+pub mod feed;
 pub mod github;
 pub mod home;
 pub mod http;

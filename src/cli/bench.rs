@@ -14,6 +14,8 @@ use tower::ServiceExt;
 
 use super::CliError;
 use crate::clock::{Clock, SystemClock};
+use crate::digest::chart::render_png;
+use crate::digest::content::{self as digest_content, HISTORY_DAYS, Snapshot, WeekFacts};
 use crate::http::{AppState, router};
 use crate::plan::{Plan, REQUIRED_COLUMNS};
 use crate::slack::SigningSecret;
@@ -42,6 +44,7 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode, CliError> {
     for &size in &args.tasks {
         let csv = generate_plan(size);
         bench_load(&csv, size, args.runs);
+        bench_digest(&csv, size, args.runs)?;
         bench_requests(csv, size, args.requests).await?;
     }
     if !args.no_memory {
@@ -99,6 +102,51 @@ fn bench_load(csv: &str, size: usize, runs: usize) {
     let ratio = ours.as_secs_f64() / bare.as_secs_f64();
     println!("| bare `csv::ByteRecord` pass | {size} tasks | {:.1} ms | baseline |", ms(bare));
     println!("| load + index (`Plan::parse`) | {size} tasks | {:.1} ms ({ratio:.2}× bare) | ≤ 2× |", ms(ours));
+}
+
+/// The Monday digest and its chart from eight weeks of daily snapshots:
+/// the statuses drift a little each day, as a real plan's do.
+fn bench_digest(csv: &str, size: usize, runs: usize) -> Result<(), CliError> {
+    let milestones = "| ID | Milestone | Owner | Start | Target | Notes |\n|---|---|---|---|---|---|\n\
+        | M1 | One | a | 2025-09-01 | 2025-10-20 | |\n| M2 | Two | b | 2025-10-01 | 2025-11-05 | |\n";
+    let plan = Plan::parse(csv.to_owned(), Some(milestones)).map_err(|e| CliError::Usage(e.to_string()))?;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 10, 27).unwrap_or_default();
+    let codes = ['t', 'i', 'b', 'c', 'd'];
+    let history: Vec<Snapshot> = (1..=HISTORY_DAYS)
+        .rev()
+        .map(|back| {
+            let mut text = String::with_capacity(size * 12);
+            for (index, task) in plan.tasks().iter().enumerate() {
+                let drift = (index as i64 * 31 + back * 7) % 50 == 0;
+                let code = if drift { codes[(index + back as usize) % codes.len()] } else { 'b' };
+                let code = if drift || task.status() == Some(crate::plan::Status::Blocked) { code } else { 't' };
+                text.push_str(task.id.as_str());
+                text.push(' ');
+                text.push(code);
+                text.push('\n');
+            }
+            Snapshot { day: today - chrono::Duration::days(back), text }
+        })
+        .collect();
+    let facts = WeekFacts::default();
+    let mut durations = Vec::with_capacity(runs);
+    let mut png_bytes = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let digest = digest_content::build(&plan, today, &history, &facts, false);
+        let png = render_png(&digest.chart).map_err(|e| CliError::Usage(e.to_string()))?;
+        durations.push(started.elapsed());
+        png_bytes = png.len();
+    }
+    durations.sort();
+    let median = durations[durations.len() / 2];
+    let goal = if size == 10_000 { "< 200 ms" } else { "(none set)" };
+    println!(
+        "| digest + chart, 8 weeks of snapshots (PNG {} KB) | {size} tasks | {:.1} ms (median of {runs}) | {goal} |",
+        png_bytes / 1024,
+        ms(median)
+    );
+    Ok(())
 }
 
 fn bare_csv_pass(csv: &str) -> usize {

@@ -13,6 +13,7 @@ use super::{CliError, PlanHome, open_store, plan_home};
 use crate::clock::{Clock, TeamClock};
 use crate::config::{Config, Needs, PlanSourceConfig};
 use crate::digest::Digests;
+use crate::feed::ChangeFeed;
 use crate::home::Home;
 use crate::http::{AppState, GitHubWebhook, router};
 use crate::slack::notify::SlackNotifier;
@@ -60,6 +61,7 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     state.home = Some(Arc::clone(&home));
     state.task_previews = config.task_previews;
     let home_task = home.spawn();
+    follow_changes(&config, &state);
     let committer_task = committer.map(Committer::spawn);
 
     let listener = TcpListener::bind(("0.0.0.0", config.port))
@@ -108,6 +110,15 @@ fn standups(config: &Config, state: &AppState, slack: Option<SlackWeb>) -> Arc<S
         standups = standups.with_committer(Arc::clone(committer));
     }
     Arc::new(standups)
+}
+
+/// Announces plan changes in the ops channel (`CHANGE_FEED`, on by default).
+fn follow_changes(config: &Config, state: &AppState) {
+    let (true, Some(web), Some(channel)) = (config.change_feed, &state.slack_web, &config.ops_channel) else {
+        return;
+    };
+    let feed = ChangeFeed::new(Arc::clone(&state.store), Arc::clone(&state.clock), web.clone(), channel.clone());
+    Arc::new(feed).follow(&state.plan);
 }
 
 /// The weekly digest; it posts nothing without a bot token.

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::client::tree_body;
 use super::{GitHubClient, GitHubError, RepoRef};
-use crate::source::{Fingerprint, PlanFiles, PlanSource, SourceError};
+use crate::source::{Fingerprint, PlanFiles, PlanSource, PlanVersion, SourceError};
 use crate::writeback::{Head, PlanWriter, Revision, WriteError, Written};
 
 /// What a steady state needs without asking GitHub again: the branch's
@@ -58,6 +58,8 @@ struct GitCommit {
     tree: GitObject,
     html_url: Option<String>,
     author: Option<GitPerson>,
+    #[serde(default)]
+    parents: Vec<GitObject>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +172,9 @@ impl GitHubPlan {
     }
 }
 
+/// Commits looked at between two versions before giving up on naming each.
+const MAX_COMMITS_WALKED: usize = 20;
+
 fn source_error(error: GitHubError) -> SourceError {
     SourceError::Remote(error.to_string())
 }
@@ -186,6 +191,30 @@ impl PlanSource for GitHubPlan {
 
     async fn fingerprint(&self) -> Result<Fingerprint, SourceError> {
         Ok(Fingerprint(self.head_sha().await.map_err(source_error)?))
+    }
+
+    /// The commits from `from` (exclusive) to `to`, oldest first, found by
+    /// walking first parents back from `to`. Too long a walk (a rewritten
+    /// branch, a huge merge) is reported as one change.
+    async fn revisions_between(&self, from: &Fingerprint, to: &Fingerprint) -> Result<Vec<PlanVersion>, SourceError> {
+        let mut walked = Vec::new();
+        let mut sha = to.0.clone();
+        while sha != from.0 && walked.len() < MAX_COMMITS_WALKED {
+            let answer = self.client.get(&self.repo_path(&format!("git/commits/{sha}")), false, None).await;
+            let commit = answer.and_then(|a| a.json::<GitCommit>()).map_err(source_error)?;
+            let csv = self.file_at(&self.csv_path, &commit.sha).await.map_err(source_error)?;
+            let url = commit.html_url.clone().or_else(|| self.commit_url(&commit.sha));
+            walked.push(PlanVersion { id: commit.sha.clone(), author: commit.author.and_then(|a| a.name), url, csv });
+            match commit.parents.first() {
+                Some(parent) => sha = parent.sha.clone(),
+                None => break,
+            }
+        }
+        if sha != from.0 {
+            return Ok(vec![PlanVersion { id: to.0.clone(), author: None, url: self.commit_url(&to.0), csv: None }]);
+        }
+        walked.reverse();
+        Ok(walked)
     }
 
     async fn load(&self) -> Result<PlanFiles, SourceError> {

@@ -67,18 +67,31 @@ async fn handle_event(state: &AppState, event: Event) {
         }
         Event::ChannelMessage { channel, text, ts, thread_ts, .. } => {
             if state.task_previews {
-                preview(state, &channel, &text, thread_ts.as_deref().unwrap_or(&ts)).await;
+                preview(state, &channel, &text, &ts, thread_ts.as_deref().unwrap_or(&ts)).await;
             }
         }
         Event::Ignored(_) => {}
     }
 }
 
-/// Cards for the tasks a message names, each once per thread.
-async fn preview(state: &AppState, channel: &str, text: &str, thread: &str) {
+/// Cards for the tasks a message names, each once per thread. A message
+/// that mentions planbot arrives twice (`message` and `app_mention`, with
+/// different event ids): only the first delivery of it answers.
+async fn preview(state: &AppState, channel: &str, text: &str, ts: &str, thread: &str) {
     let Some(web) = &state.slack_web else { return };
     let loaded = state.plan.current();
     let now = state.clock.now();
+    if named_tasks(&loaded.plan, text).is_empty() {
+        return;
+    }
+    match state.store.standups().first_preview(channel, thread, &format!("message {ts}"), now).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            tracing::warn!(error = %error, "could not check task previews");
+            return;
+        }
+    }
     let mut fresh = Vec::new();
     for position in named_tasks(&loaded.plan, text).into_iter().take(MAX_PREVIEWS) {
         let id = loaded.plan.tasks()[position].id.as_str();

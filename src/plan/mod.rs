@@ -2,6 +2,7 @@
 //! team's CSV and Markdown. Pure data and rules; no I/O, HTTP or SQL.
 
 mod csv_document;
+pub mod diff;
 mod edit;
 mod graph;
 mod lint;

@@ -35,11 +35,21 @@ struct Failure {
     message: Option<String>,
 }
 
+/// Told of each new version of the plan: the one before, the one now.
+pub type OnChange = Arc<dyn Fn(Arc<LoadedPlan>, Arc<LoadedPlan>) + Send + Sync>;
+
 pub struct LivePlan {
     source: Arc<dyn PlanSource>,
     clock: Arc<dyn Clock>,
     current: RwLock<Arc<LoadedPlan>>,
     failure: RwLock<Failure>,
+    on_change: RwLock<Option<OnChange>>,
+}
+
+impl LoadedPlan {
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
 }
 
 impl LivePlan {
@@ -47,7 +57,18 @@ impl LivePlan {
     /// is fatal to the caller.
     pub async fn load(source: Arc<dyn PlanSource>, clock: Arc<dyn Clock>) -> Result<LivePlan, LoadError> {
         let loaded = load_from(source.as_ref(), clock.as_ref()).await?;
-        Ok(LivePlan { source, clock, current: RwLock::new(Arc::new(loaded)), failure: RwLock::default() })
+        Ok(LivePlan {
+            source,
+            clock,
+            current: RwLock::new(Arc::new(loaded)),
+            failure: RwLock::default(),
+            on_change: RwLock::default(),
+        })
+    }
+
+    /// `listener` hears of every new version loaded from now on.
+    pub fn on_change(&self, listener: OnChange) {
+        *self.on_change.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(listener);
     }
 
     pub fn current(&self) -> Arc<LoadedPlan> {
@@ -72,8 +93,16 @@ impl LivePlan {
         match load_at(self.source.as_ref(), self.clock.as_ref(), fingerprint.clone()).await {
             Ok(loaded) => {
                 tracing::info!(tasks = loaded.plan.tasks().len(), lint_errors = loaded.lint_errors, "plan reloaded");
-                *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(loaded);
+                let loaded = Arc::new(loaded);
+                let before = std::mem::replace(
+                    &mut *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()),
+                    Arc::clone(&loaded),
+                );
                 *self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Failure::default();
+                let listener = self.on_change.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+                if let Some(listener) = listener {
+                    listener(before, loaded);
+                }
                 Ok(true)
             }
             Err(error) => {

@@ -9,7 +9,7 @@ mod memory;
 use async_trait::async_trait;
 
 pub use builtin::BuiltinExample;
-pub use live::{LivePlan, LoadError, LoadedPlan, OnBroken, spawn_reloader};
+pub use live::{LivePlan, LoadError, LoadedPlan, OnBroken, OnChange, spawn_reloader};
 pub use local::LocalFolder;
 pub use memory::InMemory;
 
@@ -50,4 +50,21 @@ pub trait PlanSource: Send + Sync + 'static {
     async fn fingerprint(&self) -> Result<Fingerprint, SourceError>;
 
     async fn load(&self) -> Result<PlanFiles, SourceError>;
+
+    /// The versions between two fingerprints, oldest first, ending with
+    /// `to`. Sources without history report one change with no author.
+    async fn revisions_between(&self, _from: &Fingerprint, to: &Fingerprint) -> Result<Vec<PlanVersion>, SourceError> {
+        Ok(vec![PlanVersion { id: to.0.clone(), author: None, url: None, csv: None }])
+    }
+}
+
+/// One version of the plan, as the change feed announces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanVersion {
+    /// A commit sha, or the source's fingerprint.
+    pub id: String,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    /// The CSV at this version; `None` means the newest loaded plan.
+    pub csv: Option<String>,
 }

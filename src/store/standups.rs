@@ -61,6 +61,8 @@ pub enum JobKind {
     Reminder,
     Summary,
     Digest,
+    /// A plan change announced in the ops channel (subject: the version).
+    Feed,
 }
 
 impl JobKind {
@@ -70,6 +72,7 @@ impl JobKind {
             JobKind::Reminder => "reminder",
             JobKind::Summary => "summary",
             JobKind::Digest => "digest",
+            JobKind::Feed => "feed",
         }
     }
 }
@@ -81,19 +84,30 @@ pub struct JobKey {
     pub day: NaiveDate,
     /// `None` for team-wide jobs (a summary, a digest).
     pub person: Option<SlackUserId>,
+    /// What else the job is about (a commit, for the change feed).
+    pub subject: Option<String>,
 }
 
 impl JobKey {
     pub fn team(kind: JobKind, day: NaiveDate) -> JobKey {
-        JobKey { kind, day, person: None }
+        JobKey { kind, day, person: None, subject: None }
     }
 
     pub fn person(kind: JobKind, day: NaiveDate, person: &SlackUserId) -> JobKey {
-        JobKey { kind, day, person: Some(person.clone()) }
+        JobKey { kind, day, person: Some(person.clone()), subject: None }
     }
 
+    pub fn about(kind: JobKind, day: NaiveDate, subject: &str) -> JobKey {
+        JobKey { kind, day, person: None, subject: Some(subject.to_owned()) }
+    }
+
+    /// The key's third column: the person, or the subject, or nothing.
     pub(crate) fn person_column(&self) -> &str {
-        self.person.as_ref().map_or("", SlackUserId::as_str)
+        match (&self.person, &self.subject) {
+            (Some(person), _) => person.as_str(),
+            (None, Some(subject)) => subject,
+            (None, None) => "",
+        }
     }
 }
 

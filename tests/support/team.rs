@@ -157,7 +157,7 @@ pub fn text_of(message: &Message) -> String {
 }
 
 pub async fn wait_until(mut done: impl FnMut() -> bool) {
-    for _ in 0..300 {
+    for _ in 0..1000 {
         if done() {
             return;
         }
