@@ -97,22 +97,7 @@ async fn the_home_tab_shows_a_persons_plan_and_follows_it(store: Arc<dyn Store>)
     assert!(shown.contains("answered ✓"), "{shown}");
 }
 
-macro_rules! on_both_engines {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $case() { super::$case(super::support::databases::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $case() {
-                if let Some(store) = super::support::databases::postgres(stringify!($case)).await {
-                    super::$case(store).await;
-                }
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+support::on_both_engines!(
     task_ids_in_conversation_get_their_cards_once_per_thread,
     the_home_tab_shows_a_persons_plan_and_follows_it
 );

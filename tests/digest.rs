@@ -173,22 +173,7 @@ async fn slash_digest_shows_it_to_the_caller_only(store: Arc<dyn Store>) {
     assert!(team.channel_posts().is_empty());
 }
 
-macro_rules! on_both_engines {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $case() { super::$case(super::support::databases::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $case() {
-                if let Some(store) = super::support::databases::postgres(stringify!($case)).await {
-                    super::$case(store).await;
-                }
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+support::on_both_engines!(
     the_digest_is_posted_with_its_chart_in_the_thread,
     a_digest_missed_while_down_is_posted_late_until_tuesday_ends,
     slash_digest_shows_it_to_the_caller_only,

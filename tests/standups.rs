@@ -267,22 +267,7 @@ async fn holidays_and_membership_commands(store: Arc<dyn Store>) {
     assert!(bad.contains("not a date") && bad.contains("YYYY-MM-DD"), "{bad}");
 }
 
-macro_rules! on_both_engines {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $case() { super::$case(super::support::databases::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $case() {
-                if let Some(store) = super::support::databases::postgres(stringify!($case)).await {
-                    super::$case(store).await;
-                }
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+support::on_both_engines!(
     a_full_day_for_seven_people_in_four_time_zones,
     dst_switch_keeps_everyone_on_local_time,
     a_restart_mid_fan_out_asks_everyone_exactly_once,

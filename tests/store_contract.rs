@@ -167,23 +167,7 @@ async fn grants_are_per_role_and_revocable(store: Arc<dyn Store>) {
     assert_eq!(store.granted_roles(&user("U2")).await.unwrap(), ["backend"]);
 }
 
-macro_rules! on_both_engines {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $case() { super::$case(super::support::databases::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $case() {
-                if let Some(store) = super::support::databases::postgres(stringify!($case)).await {
-                    assert_eq!(store.engine(), planbot::store::Engine::Postgres);
-                    super::$case(store).await;
-                }
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+support::on_both_engines!(
     roles_are_kept_in_the_order_given_and_replaced_whole,
     people_are_found_by_role_ignoring_case,
     the_command_log_returns_newest_first_with_every_field,

@@ -7,6 +7,28 @@ pub mod fake_github;
 pub mod fake_slack;
 pub mod team;
 
+/// Runs each named `async fn case(store: Arc<dyn Store>)` twice: on a
+/// fresh SQLite file, and on a fresh PostgreSQL database when a server is
+/// reachable (skipped with a `NOTICE:` otherwise).
+#[allow(unused_macros)]
+macro_rules! on_both_engines {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $case() { super::$case(super::support::databases::sqlite().await).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $case() {
+                if let Some(store) = super::support::databases::postgres(stringify!($case)).await {
+                    assert_eq!(store.engine(), planbot::store::Engine::Postgres);
+                    super::$case(store).await;
+                }
+            })*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_engines;
+
 use std::sync::Arc;
 
 use axum::Router;
