@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use planbot::plan::{Change, Edit, Status};
 use planbot::slack::SlackUserId;
-use planbot::store::{CommandRecord, EditState, NewEdit, Settlement, Store};
+use planbot::store::{CommandRecord, EditState, JobKey, JobKind, JobState, NewEdit, Settlement, Store};
 
 fn user(id: &str) -> SlackUserId {
     id.parse().expect("user id")
@@ -167,7 +167,61 @@ async fn grants_are_per_role_and_revocable(store: Arc<dyn Store>) {
     assert_eq!(store.granted_roles(&user("U2")).await.unwrap(), ["backend"]);
 }
 
+async fn a_scheduled_job_is_claimed_once_retried_when_due_and_never_after_done(store: Arc<dyn Store>) {
+    let jobs = store.standups();
+    let t0 = Utc.with_ymd_and_hms(2025, 10, 21, 7, 30, 0).unwrap();
+    let key = JobKey::person(JobKind::Prompt, "2025-10-21".parse().unwrap(), &user("U1"));
+    let lease = Duration::from_secs(600);
+    assert!(jobs.claim_job(&key, t0, lease).await.unwrap());
+    assert!(!jobs.claim_job(&key, t0, lease).await.unwrap(), "held by its first claimant");
+    // The holder died: once its lease runs out, another instance takes over.
+    let later = t0 + chrono::Duration::minutes(11);
+    assert!(jobs.claim_job(&key, later, lease).await.unwrap());
+    // A failed attempt waits for its retry time.
+    jobs.retry_job(&key, later + chrono::Duration::minutes(1), "Slack said no").await.unwrap();
+    assert!(!jobs.claim_job(&key, later, lease).await.unwrap());
+    let record = jobs.job(&key).await.unwrap().unwrap();
+    assert_eq!(
+        (record.state, record.attempts, record.last_error.as_deref()),
+        (JobState::Waiting, 2, Some("Slack said no"))
+    );
+    assert!(jobs.claim_job(&key, later + chrono::Duration::minutes(1), lease).await.unwrap());
+    jobs.finish_job(&key, later, Some("D1 1.2")).await.unwrap();
+    // Done is final, whatever the clock says.
+    assert!(!jobs.claim_job(&key, later + chrono::Duration::days(3), lease).await.unwrap());
+    let done = jobs.job(&key).await.unwrap().unwrap();
+    assert_eq!((done.state, done.detail.as_deref()), (JobState::Done, Some("D1 1.2")));
+    // Another person's, another day's or another kind's job is its own.
+    let other = JobKey::person(JobKind::Reminder, "2025-10-21".parse().unwrap(), &user("U1"));
+    assert!(jobs.claim_job(&other, later, lease).await.unwrap());
+}
+
+async fn concurrent_job_claims_have_one_winner(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let key = JobKey::team(JobKind::Summary, "2025-10-21".parse().unwrap());
+    let claims = (0..8).map(|_| {
+        let (store, key) = (Arc::clone(&store), key.clone());
+        tokio::spawn(async move { store.standups().claim_job(&key, now, Duration::from_secs(60)).await.unwrap() })
+    });
+    let mut winners = 0;
+    for claim in claims {
+        winners += usize::from(claim.await.unwrap());
+    }
+    assert_eq!(winners, 1);
+}
+
+async fn events_are_handled_once_and_forgotten_after_an_hour(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    assert!(store.standups().first_delivery("T1:Ev1", now).await.unwrap());
+    assert!(!store.standups().first_delivery("T1:Ev1", now + chrono::Duration::minutes(5)).await.unwrap());
+    assert!(store.standups().first_delivery("T2:Ev1", now).await.unwrap(), "event ids are per workspace");
+    assert!(store.standups().first_delivery("T1:Ev1", now + chrono::Duration::hours(2)).await.unwrap());
+}
+
 support::on_both_engines!(
+    a_scheduled_job_is_claimed_once_retried_when_due_and_never_after_done,
+    concurrent_job_claims_have_one_winner,
+    events_are_handled_once_and_forgotten_after_an_hour,
     roles_are_kept_in_the_order_given_and_replaced_whole,
     people_are_found_by_role_ignoring_case,
     the_command_log_returns_newest_first_with_every_field,
