@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use slack_morphism::prelude::SlackView;
@@ -17,7 +18,7 @@ use crate::slack::SlackUserId;
 use crate::slack::blocks::message_content;
 use crate::standup::messages::{WRITE_UPDATE, day_label, open_tasks};
 use crate::standup::{StandupError, Standups};
-use crate::store::StoreError;
+use crate::store::{DigestRecord, StoreError};
 
 /// How often the tabs of people who opened them are checked for changes.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(30);
@@ -28,13 +29,28 @@ pub struct Home {
     standups: Arc<Standups>,
 }
 
+/// What every tab shows alike, read once per refresh rather than per
+/// person.
+struct TeamState {
+    /// The standup answers count for now, if standups run.
+    open_day: Option<NaiveDate>,
+    last_digest: Option<DigestRecord>,
+}
+
 impl Home {
     pub fn new(standups: Arc<Standups>) -> Home {
         Home { standups }
     }
 
+    async fn team_state(&self) -> Result<TeamState, StandupError> {
+        Ok(TeamState {
+            open_day: self.standups.open_standup_day().await?,
+            last_digest: self.standups.store.standups().last_digest().await?,
+        })
+    }
+
     /// What the tab shows `user` now.
-    pub async fn content(&self, user: &SlackUserId) -> Result<Reply, StandupError> {
+    async fn content(&self, user: &SlackUserId, team: &TeamState) -> Result<Reply, StandupError> {
         let store = &self.standups.store;
         let roles = store.roles_of(user).await?;
         let loaded = self.standups.plan.current();
@@ -78,8 +94,8 @@ impl Home {
         if !milestones.is_empty() {
             blocks.push(Block::list(Some(Text::bold("Next milestones")), milestones));
         }
-        blocks.extend(self.standup_state(user).await?);
-        if let Some(digest) = store.standups().last_digest().await? {
+        blocks.extend(self.standup_state(user, team.open_day).await?);
+        if let Some(digest) = &team.last_digest {
             blocks.push(Block::Note(Text::plain(format!(
                 "Last digest ({}): {}",
                 day_label(digest.week),
@@ -89,8 +105,8 @@ impl Home {
         Ok(Reply::new(blocks))
     }
 
-    async fn standup_state(&self, user: &SlackUserId) -> Result<Vec<Block>, StandupError> {
-        let Some(day) = self.standups.open_standup_day().await? else { return Ok(Vec::new()) };
+    async fn standup_state(&self, user: &SlackUserId, open_day: Option<NaiveDate>) -> Result<Vec<Block>, StandupError> {
+        let Some(day) = open_day else { return Ok(Vec::new()) };
         let answered = self.standups.store.standups().answer(day, user).await?.is_some();
         let label = format!("Standup {}", day_label(day));
         Ok(if answered {
@@ -111,7 +127,12 @@ impl Home {
     /// Publishes `user`'s tab if its content changed since the last
     /// publish (or `always`, when they just opened it).
     pub async fn publish(&self, user: &SlackUserId, always: bool) -> Result<bool, StandupError> {
-        let reply = self.content(user).await?;
+        let team = self.team_state().await?;
+        self.publish_with(user, always, &team).await
+    }
+
+    async fn publish_with(&self, user: &SlackUserId, always: bool, team: &TeamState) -> Result<bool, StandupError> {
+        let reply = self.content(user, team).await?;
         let blocks = message_content(&reply).blocks.unwrap_or_default();
         let view_json = json!({"type": "home", "blocks": blocks});
         let fingerprint = hex::encode(Sha256::digest(view_json.to_string().as_bytes()));
@@ -129,9 +150,10 @@ impl Home {
 
     /// Re-publishes every opened tab whose content changed.
     pub async fn refresh(&self) -> Result<usize, StandupError> {
+        let team = self.team_state().await?;
         let mut published = 0;
         for user in self.standups.store.standups().home_viewers().await? {
-            published += usize::from(self.publish(&user, false).await?);
+            published += usize::from(self.publish_with(&user, false, &team).await?);
         }
         Ok(published)
     }

@@ -51,10 +51,8 @@ pub fn changes(before: &Plan, after: &Plan) -> Vec<TaskChange> {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "id,phase,task,owner,status,priority,dependencies,estimated_hours,completion_date,artifacts,verification,notes,codex_hints";
-
     fn plan(rows: &[&str]) -> Plan {
-        Plan::parse(format!("{HEADER}\n{}\n", rows.join("\n")), None).unwrap()
+        crate::plan::plan_of(rows)
     }
 
     #[test]

@@ -261,6 +261,13 @@ impl Plan {
     }
 }
 
+/// A plan of the required columns and `rows`, for unit tests.
+#[cfg(test)]
+pub(crate) fn plan_of(rows: &[&str]) -> Plan {
+    let csv = format!("{}\n{}\n", REQUIRED_COLUMNS.join(","), rows.join("\n"));
+    Plan::parse(csv, None).expect("test plan parses")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,10 +35,10 @@ mod tests {
 
     #[test]
     fn ids_in_running_text_are_found_once_each_and_unknown_ones_ignored() {
-        let csv = "id,phase,task,owner,status,priority,dependencies,estimated_hours,completion_date,artifacts,verification,notes,codex_hints\n\
-                   DEVOPS-035,P1,Deploy,devops,blocked,high,AUTH-005,2,,,,,\n\
-                   AUTH-005,P1,Login,backend,in-progress,high,,3,,,,,\n";
-        let plan = Plan::parse(csv.to_owned(), None).unwrap();
+        let plan = crate::plan::plan_of(&[
+            "DEVOPS-035,P1,Deploy,devops,blocked,high,AUTH-005,2,,,,,",
+            "AUTH-005,P1,Login,backend,in-progress,high,,3,,,,,",
+        ]);
         let found = named_tasks(&plan, "Is DEVOPS-035 waiting on auth-005? (DEVOPS-035, NOPE-999)");
         assert_eq!(found, vec![0, 1]);
         let text = crate::command::render_text(&preview_reply(&plan, &found));

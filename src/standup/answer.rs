@@ -113,10 +113,10 @@ mod tests {
     use super::*;
 
     fn plan() -> Plan {
-        let csv = "id,phase,task,owner,status,priority,dependencies,estimated_hours,completion_date,artifacts,verification,notes,codex_hints\n\
-                   DEVOPS-035,P1,Deploy,devops,in-progress,high,,2,,,,,\n\
-                   AUTH-005,P1,Login,backend,todo,high,,3,,,,,\n";
-        Plan::parse(csv.to_owned(), None).unwrap()
+        crate::plan::plan_of(&[
+            "DEVOPS-035,P1,Deploy,devops,in-progress,high,,2,,,,,",
+            "AUTH-005,P1,Login,backend,todo,high,,3,,,,,",
+        ])
     }
 
     #[test]

@@ -48,8 +48,9 @@ impl Standups {
                 self.post_thread_reply(summary, &stored, &roster, late).await?;
             }
         }
-        self.thank(day, user, &roster).await;
-        Ok(Recorded { day, late, thread: summary.and_then(|s| s.permalink) })
+        let thread = summary.and_then(|s| s.permalink);
+        self.thank(day, user, &roster, thread.as_deref()).await;
+        Ok(Recorded { day, late, thread })
     }
 
     /// The form names its day; until that day's summary is out, and on the

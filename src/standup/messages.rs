@@ -200,10 +200,10 @@ mod tests {
     use crate::standup::{AnswerSource, Response};
 
     fn plan() -> Plan {
-        let csv = "id,phase,task,owner,status,priority,dependencies,estimated_hours,completion_date,artifacts,verification,notes,codex_hints\n\
-                   DEVOPS-035,P1,Deploy,devops,in-progress,high,,2,,,,,\n\
-                   AUTH-005,P1,Login,backend,blocked,high,,3,,,,,\n";
-        Plan::parse(csv.to_owned(), None).unwrap()
+        crate::plan::plan_of(&[
+            "DEVOPS-035,P1,Deploy,devops,in-progress,high,,2,,,,,",
+            "AUTH-005,P1,Login,backend,blocked,high,,3,,,,,",
+        ])
     }
 
     fn member(id: &str, name: &str) -> Member {

@@ -34,7 +34,7 @@ impl Standups {
             self.post_thread_reply(&summary, answer, &roster, false).await?;
         }
         for answer in &answers {
-            self.thank(day, &answer.user, &roster).await;
+            self.thank(day, &answer.user, &roster, summary.permalink.as_deref()).await;
         }
         Ok(Outcome::Sent(format!("{} {}", summary.channel, summary.ts)))
     }
@@ -92,18 +92,15 @@ impl Standups {
     }
 
     /// Turns the person's prompt into "Thanks — posted"; best effort.
-    pub(crate) async fn thank(&self, day: NaiveDate, user: &SlackUserId, roster: &Roster) {
+    /// `thread` is the summary's permalink, once it is posted.
+    pub(crate) async fn thank(&self, day: NaiveDate, user: &SlackUserId, roster: &Roster, thread: Option<&str>) {
         let Ok(Some(job)) = self.store.standups().job(&JobKey::person(JobKind::Prompt, day, user)).await else {
             return;
         };
         let Some(prompt) = job.detail.as_deref().and_then(PostedMessage::from_detail) else { return };
-        let thread = match self.store.standups().summary(day).await {
-            Ok(Some(summary)) => summary.permalink,
-            _ => None,
-        };
         let tz = roster.member(user).map_or(self.team_tz, |m| self.tz_of(m));
         let summary_at = roster.calendar(self.team_tz).summary_at(day);
-        let reply = messages::thanks(day, thread.as_deref(), summary_at, tz);
+        let reply = messages::thanks(day, thread, summary_at, tz);
         if let Ok(slack) = self.slack() {
             if let Err(error) = slack.update(&prompt, &reply).await {
                 tracing::warn!(error = %error, user = %user, "could not update the standup prompt");
