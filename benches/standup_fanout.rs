@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Standup prompt fan-out against the fake Slack of the test support with
 //! Slack's per-method limits on: `cargo bench --bench standup_fanout`.
 //!
@@ -13,7 +14,7 @@
 //! measure the rounding rather than planbot.
 
 #[allow(dead_code)]
-#[path = "../tests/support/fake_slack.rs"]
+#[path = "../tests/it/support/fake_slack.rs"]
 mod fake_slack;
 
 use std::sync::Arc;

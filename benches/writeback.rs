@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Write-back benchmark against the fake GitHub of the test support:
 //! `cargo bench --bench writeback`. Prints a Markdown table for
 //! docs/BENCHMARKS.md.
@@ -8,7 +9,7 @@
 //!   2 s coalescing window.
 
 #[allow(dead_code)]
-#[path = "../tests/support/fake_github.rs"]
+#[path = "../tests/it/support/fake_github.rs"]
 mod fake_github;
 
 use std::sync::Arc;

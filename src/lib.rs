@@ -1,24 +1,22 @@
 //! planbot: runs the autorisen team's project plan from Slack.
 //!
-//! `plan` is the domain (no I/O); `command` answers `/plan` questions;
-//! `slack` is the wire format; `store` keeps planbot's own state; `source`
-//! loads the plan; `http` is the edge; `cli` the binary's commands.
+//! The layers are crates, so the compiler keeps them pointing down (see
+//! `docs/ARCHITECTURE.md`): `planbot_domain` (the plan, people, standup
+//! rules) ← `planbot_reply` (the reply model) ← the edges `planbot_store`,
+//! `planbot_slack`, `planbot_source`, `planbot_github` ← `planbot_app` (the
+//! application). This crate is the top: the transports (`http`), the
+//! command line (`cli`) and the configuration that wires them.
 
 pub mod cli;
-pub mod clock;
-pub mod command;
 pub mod config;
-pub mod digest;
-pub mod feed;
-pub mod github;
-pub mod home;
 pub mod http;
-pub mod jobs;
-pub mod plan;
-pub mod slack;
-pub mod source;
-pub mod standup;
-pub mod store;
-pub mod writeback;
 
 pub use http::{AppState, router};
+
+// The layers below, under the names the command line and tests use.
+pub use planbot_app::{command, digest, feed, home, jobs, notify, previews, standup, writeback};
+pub use planbot_domain::{clock, people, plan};
+pub use planbot_github as github;
+pub use planbot_slack as slack;
+pub use planbot_source as source;
+pub use planbot_store as store;

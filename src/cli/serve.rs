@@ -16,7 +16,7 @@ use crate::digest::Digests;
 use crate::feed::ChangeFeed;
 use crate::home::Home;
 use crate::http::{AppState, GitHubWebhook, router};
-use crate::slack::notify::SlackNotifier;
+use crate::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
 use crate::source::{LivePlan, OnBroken, spawn_reloader};
 use crate::standup::Standups;

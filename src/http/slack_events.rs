@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{AppError, AppState};
+use crate::previews::{MAX_PREVIEWS, named_tasks, preview_reply};
 use crate::slack::events::{Event, EventPayload};
-use crate::slack::previews::{MAX_PREVIEWS, named_tasks, preview_reply};
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     let now = state.clock.now();

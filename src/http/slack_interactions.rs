@@ -20,7 +20,7 @@ use crate::plan::{Status, TaskId};
 use crate::slack::blocks::message_content;
 use crate::slack::interaction::{Actor, Interaction};
 use crate::slack::modals::{Ask, TEXT_BLOCK, text_modal};
-use crate::slack::standup_forms::{CONFIG_CALLBACK, UPDATE_CALLBACK, read_config};
+use crate::standup::forms::{CONFIG_CALLBACK, UPDATE_CALLBACK, read_config};
 use crate::standup::messages::{APPLY_MENTIONED, WRITE_UPDATE};
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {

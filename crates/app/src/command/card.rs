@@ -1,0 +1,161 @@
+//! `status ID` and `deps ID`: one task, and what it waits on.
+
+use super::{Context, task_line};
+use planbot_domain::plan::{Cell, Plan, Status, Task, TaskId};
+use planbot_reply::{Block, Button, Reply, Span, Text};
+
+/// The task card: everything a person needs to act on one task.
+pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
+    let plan = ctx.plan;
+    let Some(position) = find_task(plan, typed) else {
+        return missing_task(plan, typed);
+    };
+    let task = &plan.tasks()[position];
+    let mut blocks = vec![
+        Block::Heading(Text::default().and_status(task.status()).and_plain(" ").and_bold(format!(
+            "{} · {}",
+            task.id,
+            task.title()
+        ))),
+        Block::Fields(card_fields(task)),
+    ];
+    let mut depends_on: Vec<Text> = plan.dependencies_of(position).iter().map(|&d| task_line(plan, d)).collect();
+    let unknown = plan.unknown_dependencies_of(position);
+    depends_on.extend(unknown.map(|id| Text::plain(format!("{id} (not in the plan)"))));
+    if !depends_on.is_empty() {
+        blocks.push(Block::list(Some(Text::bold("Depends on")), depends_on));
+    }
+    let unblocks: Vec<Text> = plan.dependents_of(position).iter().map(|&d| task_line(plan, d)).collect();
+    if !unblocks.is_empty() {
+        blocks.push(Block::list(Some(Text::bold("Unblocks")), unblocks));
+    }
+    for (label, value) in
+        [("Notes", task.notes()), ("Verification", task.verification()), ("Artifacts", task.artifacts())]
+    {
+        if !value.is_empty() {
+            blocks.push(Block::Paragraph(Text::bold(label).and_plain(format!("\n{value}"))));
+        }
+    }
+    blocks.push(Block::Note(Text::plain(format!("{}:{}", ctx.plan_path, task.line))));
+    if ctx.writable {
+        blocks.push(Block::Buttons(card_buttons(task)));
+    }
+    Reply::new(blocks)
+}
+
+/// A task in a few lines, for a preview in conversation: status, id,
+/// title, owner, and what it waits on.
+pub fn compact_card(plan: &Plan, position: usize) -> Vec<Block> {
+    let mut line = task_line(plan, position);
+    let waits = plan.unmet_dependencies(position);
+    if !waits.is_empty() {
+        line = line.and_plain(format!(" · waits on {}", waits.join(", ")));
+    }
+    vec![Block::Paragraph(line)]
+}
+
+/// The task-card actions for `task` (Home tab, previews).
+pub fn actions_for(task: &Task) -> Block {
+    Block::Buttons(card_buttons(task))
+}
+
+pub const START: &str = "task_start";
+pub const DONE: &str = "task_done";
+pub const BLOCK: &str = "task_block";
+pub const NOTE: &str = "task_note";
+
+/// What can be done to the task from its card.
+fn card_buttons(task: &Task) -> Vec<Button> {
+    let button = |label: &str, action_id, primary| Button {
+        label: label.into(),
+        action_id,
+        value: task.id.to_string(),
+        primary,
+    };
+    let mut buttons = Vec::new();
+    if task.status() != Some(Status::InProgress) {
+        buttons.push(button("Start", START, false));
+    }
+    if !task.is_done() {
+        buttons.push(button("Done", DONE, true));
+    }
+    buttons.push(button("Block…", BLOCK, false));
+    buttons.push(button("Note…", NOTE, false));
+    buttons
+}
+
+fn card_fields(task: &Task) -> Vec<(String, Text)> {
+    let or_dash = |value: &str| if value.is_empty() { "—".to_owned() } else { value.to_owned() };
+    let estimate = match &task.estimated_hours {
+        Cell::Valid(hours) => format!("{hours} h"),
+        Cell::Invalid(raw) => format!("{raw} (not a number)"),
+        Cell::Empty => "—".to_owned(),
+    };
+    let completed = match &task.completion_date {
+        Cell::Valid(date) => date.to_string(),
+        Cell::Invalid(raw) => format!("{raw} (not a date)"),
+        Cell::Empty => "—".to_owned(),
+    };
+    vec![
+        ("Status".to_owned(), Text::plain(task.status_label())),
+        ("Owner".to_owned(), Text::plain(or_dash(task.owner()))),
+        ("Priority".to_owned(), Text::plain(task.priority.to_string())),
+        ("Estimate".to_owned(), Text::plain(estimate)),
+        ("Completed".to_owned(), Text::plain(completed)),
+        ("Phase".to_owned(), Text::plain(or_dash(task.phase()))),
+    ]
+}
+
+/// The dependency chain of a task and its critical path.
+pub fn dependencies(ctx: &Context<'_>, typed: &str) -> Reply {
+    let plan = ctx.plan;
+    let Some(position) = find_task(plan, typed) else {
+        return missing_task(plan, typed);
+    };
+    let task = &plan.tasks()[position];
+    let chain: Vec<Text> =
+        plan.dependency_tree(position).into_iter().map(|(dep, depth)| indent(task_line(plan, dep), depth)).collect();
+    let heading = Block::Heading(Text::plain("Dependencies of ").and_bold(format!("{} · {}", task.id, task.title())));
+    if chain.is_empty() {
+        return Reply::new(vec![
+            heading,
+            Block::Paragraph(Text::plain("It depends on nothing: it can start any time.")),
+        ]);
+    }
+    let critical = plan.critical_path(position);
+    let path: Vec<&str> = critical.tasks.iter().map(|&t| plan.tasks()[t].id.as_str()).collect();
+    let summary = if task.is_done() {
+        Text::plain("Completed: nothing left on its path.")
+    } else {
+        Text::bold("Critical path").and_plain(format!(" ({} h of open work): {}", critical.hours, path.join(" → ")))
+    };
+    Reply::new(vec![heading, Block::list(None, chain), Block::Paragraph(summary)])
+}
+
+/// Direct dependencies flush left, deeper ones under an arrow. Em spaces,
+/// because Slack collapses runs of ordinary ones.
+fn indent(line: Text, depth: usize) -> Text {
+    if depth <= 1 {
+        return line;
+    }
+    let mut spans = vec![Span::Plain(format!("{}↳ ", "\u{2003}".repeat(depth - 2)))];
+    spans.extend(line.0);
+    Text(spans)
+}
+
+pub(crate) fn find_task(plan: &Plan, typed: &str) -> Option<usize> {
+    typed.parse::<TaskId>().ok().and_then(|id| plan.position(&id))
+}
+
+/// "No such task" with the closest ids, so a typo costs one more try.
+pub fn missing_task(plan: &Plan, typed: &str) -> Reply {
+    let suggestions = plan.suggest_ids(typed);
+    let mut text = Text::plain("I can't find task ").and_code(typed.trim()).and_plain(" in the plan.");
+    if suggestions.is_empty() {
+        text = text.and_plain(" Try ").and_code(format!("/plan search {}", typed.trim())).and_plain(".");
+        return Reply::message(text);
+    }
+    let items =
+        suggestions.into_iter().filter_map(|id| plan.position(id)).map(|position| task_line(plan, position)).collect();
+    Reply::new(vec![Block::Paragraph(text), Block::list(Some(Text::plain("Did you mean:")), items)])
+}

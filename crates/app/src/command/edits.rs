@@ -1,0 +1,294 @@
+//! Edit commands (`set`, `start`, `done`, `block`, `defer`, `note`,
+//! `assign`), write rights (`grant`, `revoke`) and `pending`. An edit is
+//! authorised, then queued in the outbox in one transaction; the reply
+//! says "queued". The committer writes it to the plan's home afterwards.
+
+use chrono::{DateTime, Utc};
+
+use super::card::{find_task, missing_task};
+use super::grammar::EditAction;
+use super::lists::resolve_owner;
+use super::{Caller, CommandError, Context, who_are_you};
+use planbot_domain::people::SlackUserId;
+use planbot_domain::plan::{Change, Edit, Status, Task};
+use planbot_reply::{Block, Reply, Text};
+use planbot_slack::markup::plain_text;
+use planbot_store::{EditState, NewEdit, QueuedEdit, Store};
+
+const PENDING_SHOWN: u32 = 15;
+
+fn read_only(ctx: &Context<'_>) -> Reply {
+    Reply::message(
+        Text::plain(format!("The plan at {} is read-only here. ", ctx.source_name))
+            .and_plain("Point PLAN_SOURCE at a folder (a copy of examples/autorisen works) to change it from Slack."),
+    )
+}
+
+/// Queues the edit(s) an edit command asks for, if the caller may.
+pub async fn edit(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: Option<&Caller<'_>>,
+    typed_task: &str,
+    action: &EditAction,
+) -> Result<Reply, CommandError> {
+    let Some(caller) = caller else { return Ok(who_are_you()) };
+    if !ctx.writable {
+        return Ok(read_only(ctx));
+    }
+    let Some(position) = find_task(ctx.plan, typed_task) else { return Ok(missing_task(ctx.plan, typed_task)) };
+    let task = &ctx.plan.tasks()[position];
+    if let Some(refusal) = refuse_unless_allowed(ctx, store, caller.user, task).await? {
+        return Ok(refusal);
+    }
+    let author = author_name(store, caller).await?;
+    let edits = match edits_for(ctx, task, action, &author) {
+        Ok(edits) => edits,
+        Err(reply) => return Ok(reply),
+    };
+    let queued: Vec<NewEdit> = edits
+        .iter()
+        .enumerate()
+        .map(|(index, edit)| NewEdit {
+            idempotency_key: caller.request_id.map(|id| format!("{id}#{index}")),
+            author_id: caller.user.clone(),
+            edit: edit.clone(),
+        })
+        .collect();
+    store.enqueue_edits(&queued, ctx.now).await?;
+    let summaries: Vec<String> = edits.iter().map(Edit::summary).collect();
+    let text = Text::plain("Queued: ")
+        .and_bold(summaries.join("; "))
+        .and_plain(format!(". It will be written to {} in a few seconds; ", ctx.source_name))
+        .and_code("/plan pending")
+        .and_plain(" shows what is still waiting.");
+    Ok(Reply::message(text))
+}
+
+/// Editors may change anything; others need a granted role that owns the
+/// task. A role claimed with `iam` is for reading only.
+async fn refuse_unless_allowed(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    user: &SlackUserId,
+    task: &Task,
+) -> Result<Option<Reply>, CommandError> {
+    if may_change(store, ctx.editors, user, task).await? {
+        return Ok(None);
+    }
+    let owner = if task.owner().is_empty() { "its owner" } else { task.owner() };
+    let mut text = Text::plain(format!("You can't change {} yet: plan editors can change any task, and an editor can let you change {owner}'s tasks with ", task.id))
+        .and_code(format!("/plan grant @you {owner}"))
+        .and_plain(".");
+    if ctx.editors.is_empty() {
+        text = text.and_plain(" No editors are set up: an admin lists them in PLAN_EDITORS.");
+    } else {
+        text = text.and_plain(" Editors:");
+        for editor in ctx.editors {
+            text = text.and_plain(" ").and_mention(editor);
+        }
+    }
+    Ok(Some(Reply::message(text)))
+}
+
+/// Whether `user` may change `task`: editors may change anything, others
+/// the tasks of a role an editor granted them.
+pub(crate) async fn may_change(
+    store: &dyn Store,
+    editors: &[SlackUserId],
+    user: &SlackUserId,
+    task: &Task,
+) -> Result<bool, planbot_store::StoreError> {
+    if editors.contains(user) {
+        return Ok(true);
+    }
+    Ok(store.granted_roles(user).await?.iter().any(|role| task.owned_by(role)))
+}
+
+/// How notes name the author: their Slack name, else their role.
+async fn author_name(store: &dyn Store, caller: &Caller<'_>) -> Result<String, CommandError> {
+    if let Some(name) = caller.name.filter(|name| !name.trim().is_empty()) {
+        return Ok(name.trim().to_owned());
+    }
+    let roles = store.roles_of(caller.user).await?;
+    Ok(roles.into_iter().next().unwrap_or_else(|| caller.user.to_string()))
+}
+
+fn edits_for(ctx: &Context<'_>, task: &Task, action: &EditAction, author: &str) -> Result<Vec<Edit>, Reply> {
+    let edit = |change| Edit { task: task.id.clone(), change, author: author.to_owned() };
+    match action {
+        EditAction::SetStatus { status, why } => {
+            let seen = task.get(planbot_domain::plan::Column::Status).to_owned();
+            let mut edits = vec![edit(Change::Status { seen, to: *status })];
+            if let Some(why) = why {
+                let why = plain_text(why);
+                edits.push(edit(Change::Note { text: format!("{}: {why}", status_word(*status)) }));
+            }
+            Ok(edits)
+        }
+        EditAction::Note(text) => Ok(vec![edit(Change::Note { text: plain_text(text) })]),
+        EditAction::Assign(owner) => {
+            let to = resolve_owner(ctx.plan, owner).map(str::to_owned).unwrap_or_else(|_| owner.trim().to_owned());
+            Ok(vec![edit(Change::Owner { seen: task.owner().to_owned(), to })])
+        }
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Blocked => "blocked",
+        Status::Deferred => "deferred",
+        Status::Completed => "done",
+        Status::InProgress => "started",
+        Status::Todo => "reopened",
+    }
+}
+
+/// "Apply anyway" on a conflict: the same change, queued again over the
+/// value that got there first. Only its author or an editor may.
+pub async fn apply_anyway(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: &Caller<'_>,
+    edit_id: i64,
+) -> Result<Reply, CommandError> {
+    let Some(previous) = store.edit_by_id(edit_id).await? else {
+        return Ok(Reply::message(Text::plain("That edit no longer exists.")));
+    };
+    if previous.state != EditState::Conflict {
+        return Ok(Reply::message(Text::plain(format!(
+            "{} is not waiting on a decision any more.",
+            previous.edit.summary()
+        ))));
+    }
+    if previous.author_id != *caller.user && !ctx.editors.contains(caller.user) {
+        return Ok(Reply::message(Text::plain(
+            "Only the person who asked for this edit, or a plan editor, can apply it anyway.",
+        )));
+    }
+    let Some(position) = find_task(ctx.plan, previous.edit.task.as_str()) else {
+        return Ok(missing_task(ctx.plan, previous.edit.task.as_str()));
+    };
+    if let Some(refusal) = refuse_unless_allowed(ctx, store, caller.user, &ctx.plan.tasks()[position]).await? {
+        return Ok(refusal);
+    }
+    let current = previous.current_value.clone().unwrap_or_default();
+    let change = match previous.edit.change.clone() {
+        Change::Status { to, .. } => Change::Status { seen: current, to },
+        Change::Owner { to, .. } => Change::Owner { seen: current, to },
+        note @ Change::Note { .. } => note,
+    };
+    let edit = Edit { change, ..previous.edit.clone() };
+    let again =
+        NewEdit { idempotency_key: Some(format!("apply-anyway:{edit_id}")), author_id: caller.user.clone(), edit };
+    store.enqueue_edits(std::slice::from_ref(&again), ctx.now).await?;
+    Ok(Reply::message(
+        Text::plain("Queued again, over the newer value: ").and_bold(again.edit.summary()).and_plain("."),
+    ))
+}
+
+/// `grant @person ROLE` / `revoke @person ROLE`, for editors only.
+pub async fn grant(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: Option<&Caller<'_>>,
+    typed_user: &str,
+    typed_role: &str,
+    revoke: bool,
+) -> Result<Reply, CommandError> {
+    let Some(caller) = caller else { return Ok(who_are_you()) };
+    if !ctx.editors.contains(caller.user) {
+        return Ok(Reply::message(Text::plain("Only plan editors (PLAN_EDITORS) can grant or revoke write rights.")));
+    }
+    let Some(user) = parse_mention(typed_user) else {
+        return Ok(Reply::message(
+            Text::plain("Name the person as a Slack mention, e.g. ")
+                .and_code("/plan grant @dana devops")
+                .and_plain("."),
+        ));
+    };
+    let role = match resolve_owner(ctx.plan, typed_role) {
+        Ok(role) => role,
+        Err(reply) => return Ok(reply),
+    };
+    let text = if revoke {
+        let removed = store.revoke_role(&user, role).await?;
+        let verb = if removed { "can no longer change" } else { "had no grant to change" };
+        Text::default().and_mention(&user).and_plain(format!(" {verb} {role}'s tasks."))
+    } else {
+        store.grant_role(&user, role, caller.user, ctx.now).await?;
+        Text::default().and_mention(&user).and_plain(format!(" can now change {role}'s tasks."))
+    };
+    Ok(Reply::message(text))
+}
+
+/// `<@U123|dana>`, `<@U123>`, `@U123` or `U123`.
+fn parse_mention(typed: &str) -> Option<SlackUserId> {
+    let inner = typed.trim().trim_start_matches('<').trim_end_matches('>').trim_start_matches('@');
+    inner.split('|').next()?.parse().ok()
+}
+
+/// The caller's recent edits: what still waits, and what could not be made.
+pub async fn pending(ctx: &Context<'_>, store: &dyn Store, caller: Option<&Caller<'_>>) -> Result<Reply, CommandError> {
+    let author = caller.map(|c| c.user);
+    let edits = store.recent_edits(author, PENDING_SHOWN).await?;
+    let waiting: Vec<Text> =
+        edits.iter().filter(|e| e.state == EditState::Pending).map(|e| pending_line(e, ctx.now)).collect();
+    let problems: Vec<Text> =
+        edits.iter().filter(|e| matches!(e.state, EditState::Conflict | EditState::Failed)).map(problem_line).collect();
+    if waiting.is_empty() && problems.is_empty() {
+        return Ok(Reply::message(Text::plain("Nothing is waiting: every edit has been written.")));
+    }
+    let mut blocks = Vec::new();
+    if !waiting.is_empty() {
+        blocks.push(Block::list(Some(Text::bold(format!("Waiting to be written ({})", waiting.len()))), waiting));
+    }
+    if !problems.is_empty() {
+        blocks.push(Block::list(Some(Text::bold("Not written")), problems));
+    }
+    Ok(Reply::new(blocks))
+}
+
+fn pending_line(edit: &QueuedEdit, now: DateTime<Utc>) -> Text {
+    let age = (now - edit.created_at).num_seconds().max(0);
+    let mut line = Text::plain(format!("{} · queued {} ago", edit.edit.summary(), describe_age(age)));
+    if let Some(error) = &edit.last_error {
+        line = line.and_plain(format!(" · {} attempt(s), last error: {error}", edit.attempts));
+    }
+    line
+}
+
+fn problem_line(edit: &QueuedEdit) -> Text {
+    match (&edit.state, &edit.current_value) {
+        (EditState::Conflict, Some(current)) => Text::plain(format!(
+            "{} · someone changed it to \"{current}\" first; nothing was overwritten",
+            edit.edit.summary()
+        )),
+        _ => Text::plain(format!(
+            "{} · failed: {}",
+            edit.edit.summary(),
+            edit.last_error.as_deref().unwrap_or("unknown reason")
+        )),
+    }
+}
+
+fn describe_age(seconds: i64) -> String {
+    match seconds {
+        s if s < 90 => format!("{s} s"),
+        s if s < 5400 => format!("{} min", s / 60),
+        s => format!("{} h", s / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_in_every_form_slack_sends() {
+        for typed in ["<@U024BE7LH|dana>", "<@U024BE7LH>", "@U024BE7LH", "U024BE7LH"] {
+            assert_eq!(parse_mention(typed).map(|u| u.to_string()), Some("U024BE7LH".to_owned()), "{typed}");
+        }
+        assert_eq!(parse_mention("@dana"), None);
+    }
+}

@@ -1,0 +1,272 @@
+//! The `/plan` grammar: what people type after `/plan`.
+
+use planbot_domain::plan::Status;
+use planbot_reply::Visibility;
+
+/// A question about the plan, as typed (ids and names are resolved
+/// against the plan when answering, so a miss can suggest the right one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Overview,
+    Status(String),
+    Blockers,
+    Milestones,
+    Next(Option<String>),
+    Owner(String),
+    Mine,
+    IAm(Vec<String>),
+    Deps(String),
+    Search(Vec<String>),
+    Lint,
+    /// A change to the plan, queued for commit.
+    Edit {
+        task: String,
+        action: EditAction,
+    },
+    /// An editor lets someone change one owner role's tasks.
+    Grant {
+        user: String,
+        role: String,
+    },
+    Revoke {
+        user: String,
+        role: String,
+    },
+    /// Edits waiting to be committed, and recent ones that could not be.
+    Pending,
+    /// `standup …`: the words after `standup`.
+    Standup(Vec<String>),
+    /// `away until DATE` / `away off`: the words after `away`.
+    Away(Vec<String>),
+    /// The weekly digest, as it would read now.
+    Digest,
+    /// A verb planbot does not know, or a verb missing its argument.
+    Unknown {
+        typed: String,
+        hint: Option<&'static str>,
+    },
+}
+
+/// What an edit command asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditAction {
+    SetStatus { status: Status, why: Option<String> },
+    Note(String),
+    Assign(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub command: Command,
+    pub visibility: Visibility,
+}
+
+impl Command {
+    /// The verb, for logs and metrics.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Command::Help => "help",
+            Command::Overview | Command::Status(_) => "status",
+            Command::Blockers => "blockers",
+            Command::Milestones => "milestones",
+            Command::Next(_) => "next",
+            Command::Owner(_) => "owner",
+            Command::Mine => "mine",
+            Command::IAm(_) => "iam",
+            Command::Deps(_) => "deps",
+            Command::Search(_) => "search",
+            Command::Lint => "lint",
+            Command::Edit { action: EditAction::SetStatus { .. }, .. } => "set",
+            Command::Edit { action: EditAction::Note(_), .. } => "note",
+            Command::Edit { action: EditAction::Assign(_), .. } => "assign",
+            Command::Grant { .. } => "grant",
+            Command::Revoke { .. } => "revoke",
+            Command::Pending => "pending",
+            Command::Standup(_) => "standup",
+            Command::Away(_) => "away",
+            Command::Digest => "digest",
+            Command::Unknown { .. } => "unknown",
+        }
+    }
+
+    /// The task id the command is about, if any (for logs).
+    pub fn task_argument(&self) -> Option<&str> {
+        match self {
+            Command::Status(id) | Command::Deps(id) | Command::Edit { task: id, .. } => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Verbs whose last word is free text, where `public` is just a word.
+const FREE_TEXT_VERBS: [&str; 6] = ["set", "block", "defer", "note", "assign", "standup"];
+
+/// Parses `/plan` text. `public` as the first word, or the last word of a
+/// question, posts the answer in the channel.
+pub fn parse(text: &str) -> Request {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let mut visibility = Visibility::Ephemeral;
+    let free_text = words.first().is_some_and(|verb| FREE_TEXT_VERBS.contains(&verb.to_ascii_lowercase().as_str()));
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("public")) {
+        words.remove(0);
+        visibility = Visibility::InChannel;
+    } else if !free_text && words.len() > 1 && words.last().is_some_and(|w| w.eq_ignore_ascii_case("public")) {
+        words.pop();
+        visibility = Visibility::InChannel;
+    }
+    Request { command: parse_words(&words), visibility }
+}
+
+fn parse_words(words: &[&str]) -> Command {
+    let Some((verb, args)) = words.split_first() else {
+        return Command::Help;
+    };
+    let rest = || args.join(" ");
+    let needs = |hint: &'static str| Command::Unknown { typed: verb.to_string(), hint: Some(hint) };
+    match verb.to_ascii_lowercase().as_str() {
+        "help" | "?" | "-h" | "--help" => Command::Help,
+        "status" | "show" | "task" if args.is_empty() => Command::Overview,
+        "status" | "show" | "task" => Command::Status(rest()),
+        "blockers" | "blocked" => Command::Blockers,
+        "milestones" | "milestone" => Command::Milestones,
+        "next" | "ready" => Command::Next((!args.is_empty()).then(rest)),
+        "owner" | "who" | "tasks" if args.is_empty() => needs("owner NAME, for example `owner backend`"),
+        "owner" | "who" | "tasks" => Command::Owner(rest()),
+        "mine" | "me" => Command::Mine,
+        "iam" => Command::IAm(split_names(args)),
+        "deps" | "dependencies" | "path" if args.is_empty() => needs("deps ID, for example `deps DEVOPS-035`"),
+        "deps" | "dependencies" | "path" => Command::Deps(rest()),
+        "search" | "find" if args.is_empty() => needs("search WORDS, for example `search deploy`"),
+        "search" | "find" => Command::Search(args.iter().map(|w| w.to_string()).collect()),
+        "lint" | "check" => Command::Lint,
+        "pending" | "queue" => Command::Pending,
+        "standup" | "standups" => Command::Standup(args.iter().map(|w| w.to_string()).collect()),
+        "digest" | "weekly" => Command::Digest,
+        "away" | "ooo" => Command::Away(args.iter().map(|w| w.to_string()).collect()),
+        "set" | "start" | "done" | "complete" | "finish" | "block" | "defer" | "reopen" | "note" | "assign" => {
+            parse_edit(verb, args).unwrap_or_else(&needs)
+        }
+        "grant" | "revoke" => match args {
+            [user, role] if verb.eq_ignore_ascii_case("grant") => {
+                Command::Grant { user: user.to_string(), role: role.to_string() }
+            }
+            [user, role] => Command::Revoke { user: user.to_string(), role: role.to_string() },
+            _ => needs("grant @person ROLE (or revoke @person ROLE), for example `grant @dana devops`"),
+        },
+        _ if words.len() == 1 && verb.chars().any(|c| c.is_ascii_digit()) => Command::Status(verb.to_string()),
+        _ => Command::Unknown { typed: words.join(" "), hint: None },
+    }
+}
+
+/// The edit verbs; `Err` carries the usage hint for a missing argument.
+fn parse_edit(verb: &str, args: &[&str]) -> Result<Command, &'static str> {
+    let verb = verb.to_ascii_lowercase();
+    let text_after = |skip: usize| Some(args.get(skip..).unwrap_or_default().join(" ")).filter(|t| !t.is_empty());
+    let status = |status: Status, why: Option<String>| EditAction::SetStatus { status, why };
+    let (task, action) = match (verb.as_str(), args) {
+        ("set", [task, rest @ ..]) => {
+            let (status_words, parsed) = parse_status_words(rest).ok_or(SET_HINT)?;
+            (task, status(parsed, text_after(1 + status_words)))
+        }
+        ("start", [task, ..]) => (task, status(Status::InProgress, text_after(1))),
+        ("done" | "complete" | "finish", [task, ..]) => (task, status(Status::Completed, text_after(1))),
+        ("reopen", [task, ..]) => (task, status(Status::Todo, text_after(1))),
+        ("defer", [task, ..]) => (task, status(Status::Deferred, text_after(1))),
+        ("block", [task, _, ..]) => (task, status(Status::Blocked, text_after(1))),
+        ("block", _) => return Err("block ID REASON, for example `block DEVOPS-035 waiting on the AUTH-005 suite`"),
+        ("note", [task, _, ..]) => (task, EditAction::Note(text_after(1).unwrap_or_default())),
+        ("note", _) => return Err("note ID TEXT, for example `note DEVOPS-035 staging smoke test passed`"),
+        ("assign", [task, owner]) => (task, EditAction::Assign(owner.to_string())),
+        ("assign", _) => return Err("assign ID OWNER, for example `assign FE-004 frontend`"),
+        ("set", _) => return Err(SET_HINT),
+        _ => return Err("an id, for example `done DEVOPS-035`"),
+    };
+    Ok(Command::Edit { task: task.to_string(), action })
+}
+
+const SET_HINT: &str = "set ID STATUS [why], where STATUS is todo, in-progress, completed, blocked or deferred";
+
+/// A status of one or two words (`done`, `in progress`): how many words
+/// it took and what it means.
+fn parse_status_words(words: &[&str]) -> Option<(usize, Status)> {
+    let two = words.get(..2).map(|pair| pair.join(" ")).and_then(|pair| pair.parse().ok());
+    two.map(|status| (2, status)).or_else(|| words.first()?.parse().ok().map(|status| (1, status)))
+}
+
+/// `iam backend devops`, `iam backend, devops`.
+fn split_names(args: &[&str]) -> Vec<String> {
+    args.iter()
+        .flat_map(|arg| arg.split(','))
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(text: &str) -> Command {
+        parse(text).command
+    }
+
+    #[test]
+    fn verbs_and_their_arguments() {
+        assert_eq!(command("status DEVOPS-035"), Command::Status("DEVOPS-035".into()));
+        assert_eq!(command("DEVOPS-035"), Command::Status("DEVOPS-035".into()));
+        assert_eq!(command("status"), Command::Overview);
+        assert_eq!(command(""), Command::Help);
+        assert_eq!(command("next"), Command::Next(None));
+        assert_eq!(command("next backend"), Command::Next(Some("backend".into())));
+        assert_eq!(command("iam backend, devops"), Command::IAm(vec!["backend".into(), "devops".into()]));
+        assert_eq!(command("search prod  deploy"), Command::Search(vec!["prod".into(), "deploy".into()]));
+        assert_eq!(command("BLOCKERS"), Command::Blockers);
+    }
+
+    #[test]
+    fn edit_verbs_carry_their_status_and_reason() {
+        let set = |status, why: Option<&str>| EditAction::SetStatus { status, why: why.map(str::to_owned) };
+        let edit = |task: &str, action| Command::Edit { task: task.into(), action };
+        assert_eq!(command("done DEVOPS-035"), edit("DEVOPS-035", set(Status::Completed, None)));
+        assert_eq!(
+            command("set AUTH-005 in progress tests pass"),
+            edit("AUTH-005", set(Status::InProgress, Some("tests pass")))
+        );
+        assert_eq!(command("set AUTH-005 busy"), edit("AUTH-005", set(Status::InProgress, None)));
+        assert_eq!(
+            command("block FE-004 waiting on API"),
+            edit("FE-004", set(Status::Blocked, Some("waiting on API")))
+        );
+        assert_eq!(
+            command("note FE-004 shipped to public"),
+            edit("FE-004", EditAction::Note("shipped to public".into()))
+        );
+        assert_eq!(command("assign FE-004 frontend"), edit("FE-004", EditAction::Assign("frontend".into())));
+        assert_eq!(
+            command("grant <@U123|dana> devops"),
+            Command::Grant { user: "<@U123|dana>".into(), role: "devops".into() }
+        );
+    }
+
+    #[test]
+    fn edit_verbs_missing_what_they_need_explain_themselves() {
+        for text in ["block FE-004", "note FE-004", "set FE-004 shipped", "assign FE-004", "done", "grant @dana"] {
+            assert!(matches!(command(text), Command::Unknown { hint: Some(_), .. }), "{text}");
+        }
+    }
+
+    #[test]
+    fn public_as_first_or_last_word_posts_in_channel() {
+        assert_eq!(parse("status public").visibility, Visibility::InChannel);
+        assert_eq!(parse("public blockers").command, Command::Blockers);
+        assert_eq!(parse("blockers").visibility, Visibility::Ephemeral);
+    }
+
+    #[test]
+    fn unknown_verbs_and_missing_arguments_are_reported() {
+        assert_eq!(command("frobnicate now"), Command::Unknown { typed: "frobnicate now".into(), hint: None });
+        assert!(matches!(command("deps"), Command::Unknown { hint: Some(_), .. }));
+    }
+}

@@ -1,0 +1,62 @@
+//! `iam` and `mine`: the link between a Slack user and owner roles.
+
+use chrono::Utc;
+
+use super::lists::{owners_tasks, resolve_owner};
+use super::{CommandError, Context, who_are_you};
+use planbot_domain::people::SlackUserId;
+use planbot_reply::{Reply, Text};
+use planbot_store::Store;
+
+/// `iam` alone shows your roles; `iam ROLE…` replaces them.
+pub async fn iam(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: Option<&SlackUserId>,
+    names: &[String],
+) -> Result<Reply, CommandError> {
+    let Some(caller) = caller else { return Ok(who_are_you()) };
+    if names.is_empty() {
+        let roles = store.roles_of(caller).await?;
+        return Ok(Reply::message(describe_roles(&roles)));
+    }
+    let mut roles: Vec<String> = Vec::new();
+    for name in names {
+        match resolve_owner(ctx.plan, name) {
+            Ok(owner) if !roles.iter().any(|r| r == owner) => roles.push(owner.to_owned()),
+            Ok(_) => {}
+            Err(reply) => return Ok(reply),
+        }
+    }
+    store.set_roles(caller, &roles, Utc::now()).await?;
+    let text = Text::plain("Got it: you are ")
+        .and_bold(roles.join(", "))
+        .and_plain(". ")
+        .and_code("/plan mine")
+        .and_plain(" now lists those tasks.");
+    Ok(Reply::message(text))
+}
+
+fn describe_roles(roles: &[String]) -> Text {
+    if roles.is_empty() {
+        Text::plain("You have no owner role yet. Claim one with ").and_code("/plan iam backend").and_plain(".")
+    } else {
+        Text::plain("You are ")
+            .and_bold(roles.join(", "))
+            .and_plain(". Change it with ")
+            .and_code("/plan iam ROLE")
+            .and_plain(".")
+    }
+}
+
+/// The caller's tasks, through the roles they claimed.
+pub async fn mine(ctx: &Context<'_>, store: &dyn Store, caller: Option<&SlackUserId>) -> Result<Reply, CommandError> {
+    let Some(caller) = caller else { return Ok(who_are_you()) };
+    let roles = store.roles_of(caller).await?;
+    if roles.is_empty() {
+        let owners = ctx.plan.owners().join(", ");
+        let text = describe_roles(&roles).and_plain(format!(" Owners in the plan: {owners}."));
+        return Ok(Reply::message(text));
+    }
+    Ok(owners_tasks(ctx.plan, &roles, "Your tasks"))
+}

@@ -1,0 +1,118 @@
+//! The plan change feed: each new version of the plan (a human commit, a
+//! merged PR, or planbot's own commit) is announced once in the ops
+//! channel, per commit, with the fields that changed, the author and a
+//! link. "Once" holds across instances: each announcement is a job keyed
+//! by the commit in the scheduled-job ledger.
+
+use std::sync::Arc;
+
+use crate::command::{Block, Reply, Text};
+use crate::jobs::{Outcome, run_once};
+use planbot_domain::clock::Clock;
+use planbot_domain::plan::Plan;
+use planbot_domain::plan::diff::{TaskChange, changes};
+use planbot_slack::web::{SlackWeb, SlackWebError};
+use planbot_source::{LivePlan, LoadedPlan, OnChange, PlanVersion, SourceError};
+use planbot_store::{JobKey, JobKind, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Slack(#[from] SlackWebError),
+    #[error("could not read the plan's history: {0}")]
+    Source(#[from] SourceError),
+}
+
+pub struct ChangeFeed {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    slack: SlackWeb,
+    channel: String,
+}
+
+impl ChangeFeed {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, slack: SlackWeb, channel: String) -> ChangeFeed {
+        ChangeFeed { store, clock, slack, channel }
+    }
+
+    /// Listens to `live`: every new version is announced in the background.
+    pub fn follow(self: Arc<Self>, live: &Arc<LivePlan>) {
+        let source = Arc::clone(live);
+        let listener: OnChange = Arc::new(move |before, after| {
+            let (feed, live) = (Arc::clone(&self), Arc::clone(&source));
+            tokio::spawn(async move {
+                if let Err(error) = feed.announce(&live, &before, &after).await {
+                    tracing::warn!(error = %error, "could not announce a plan change");
+                }
+            });
+        });
+        live.on_change(listener);
+    }
+
+    /// Announces the versions between `before` and `after`; returns how
+    /// many messages this call posted.
+    pub async fn announce(&self, live: &LivePlan, before: &LoadedPlan, after: &LoadedPlan) -> Result<usize, FeedError> {
+        let versions = live.source().revisions_between(before.fingerprint(), after.fingerprint()).await?;
+        let mut previous: Option<Plan> = None;
+        let mut posted = 0;
+        for version in versions {
+            let at_version = match &version.csv {
+                Some(csv) => match Plan::parse(csv.clone(), None) {
+                    Ok(plan) => Some(plan),
+                    // A commit that broke the file: the next one is diffed
+                    // against the last good version.
+                    Err(_) => continue,
+                },
+                None => None,
+            };
+            let old = previous.as_ref().unwrap_or(&before.plan);
+            let new = at_version.as_ref().unwrap_or(&after.plan);
+            let found = changes(old, new);
+            if !found.is_empty() && self.post_once(&version, &found).await? {
+                posted += 1;
+            }
+            if let Some(plan) = at_version {
+                previous = Some(plan);
+            }
+        }
+        Ok(posted)
+    }
+
+    async fn post_once(&self, version: &PlanVersion, found: &[TaskChange]) -> Result<bool, FeedError> {
+        // The version alone identifies the announcement: whichever day an
+        // instance notices it, it is the same job.
+        let key = JobKey::about(JobKind::Feed, chrono::NaiveDate::default(), &version.id);
+        let reply = message(version, found);
+        run_once(self.store.as_ref(), self.clock.as_ref(), key, || async {
+            let posted = self.slack.post(&self.channel, &reply, None).await?;
+            Ok::<_, FeedError>(Outcome::Sent(posted.to_detail()))
+        })
+        .await
+    }
+}
+
+/// `Plan changed by Dana · abc1234` and one line per change.
+pub fn message(version: &PlanVersion, found: &[TaskChange]) -> Reply {
+    let mut head = Text::bold("Plan changed");
+    if let Some(author) = &version.author {
+        head = head.and_plain(format!(" by {author}"));
+    }
+    if let Some(url) = &version.url {
+        head = head.and_plain(" · ").and_link(url, version.id.chars().take(7).collect::<String>());
+    }
+    let items = found
+        .iter()
+        .map(|change| match change {
+            TaskChange::Field { id, field, from, to } => {
+                let from = if from.is_empty() { "(empty)" } else { from };
+                let to = if to.is_empty() { "(empty)" } else { to };
+                Text::bold(id).and_plain(format!(" {field} {from} → {to}"))
+            }
+            TaskChange::Added { id, title } => Text::bold(id).and_plain(format!(" added: {title}")),
+            TaskChange::Removed { id } => Text::bold(id).and_plain(" removed"),
+        })
+        .collect();
+    Reply::new(vec![Block::Paragraph(head), Block::list(None, items)])
+}

@@ -1,0 +1,269 @@
+//! What the standup says in Slack: the prompt, the reminder, the thank-you,
+//! the summary and each person's reply in its thread. Pure: built from the
+//! plan, the answers and the calendar; people's words always go in as
+//! plain text, so an answer can never ping anyone.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::command::{Block, Button, Reply, Text, task_line};
+use planbot_domain::plan::{Plan, Status};
+use planbot_domain::standup::Answer;
+use planbot_store::Member;
+
+/// The "Write update" button; its value is the standup's day.
+pub const WRITE_UPDATE: &str = "standup_write";
+/// A change an answer mentioned, confirmed; its value is `ID status`.
+pub const APPLY_MENTIONED: &str = "standup_apply";
+/// At most this many of a person's tasks are listed (and get a select).
+pub const MAX_TASKS: usize = 10;
+
+pub fn day_label(day: NaiveDate) -> String {
+    day.format("%a %-d %b").to_string()
+}
+
+fn time_in(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+/// A person's open tasks worth talking about: in progress and blocked
+/// first, then ready to-dos, in plan order.
+pub fn open_tasks(plan: &Plan, roles: &[String]) -> Vec<usize> {
+    let mine = |status| open_tasks_with_status(plan, roles, status).into_iter();
+    mine(Status::InProgress).chain(mine(Status::Blocked)).chain(mine(Status::Todo)).take(MAX_TASKS).collect()
+}
+
+/// The tasks in `status` owned by any of `roles`, in plan order.
+pub fn open_tasks_with_status(plan: &Plan, roles: &[String], status: Status) -> Vec<usize> {
+    plan.tasks()
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.status() == Some(status) && roles.iter().any(|role| t.owned_by(role)))
+        .map(|(position, _)| position)
+        .collect()
+}
+
+fn write_button(day: NaiveDate, label: &str) -> Block {
+    Block::Buttons(vec![Button {
+        label: label.to_owned(),
+        action_id: WRITE_UPDATE,
+        value: day.to_string(),
+        primary: true,
+    }])
+}
+
+/// The morning DM: the day, when the summary goes out in their time, their
+/// open tasks, and the button.
+pub fn prompt(plan: &Plan, day: NaiveDate, tasks: &[usize], summary_at: DateTime<Utc>, tz: Tz) -> Reply {
+    let mut blocks = vec![
+        Block::Heading(Text::plain(format!("Standup · {}", day_label(day)))),
+        Block::Paragraph(Text::plain(format!(
+            "What's your update? The summary goes to the channel at {} your time.",
+            time_in(summary_at, tz)
+        ))),
+    ];
+    if !tasks.is_empty() {
+        let items = tasks.iter().map(|position| task_line(plan, *position)).collect();
+        blocks.push(Block::list(Some(Text::bold("Your open tasks")), items));
+    }
+    blocks.push(write_button(day, "Write update"));
+    blocks.push(Block::Note(Text::plain("Or just reply to this message.")));
+    Reply::new(blocks)
+}
+
+pub fn reminder(day: NaiveDate, summary_at: DateTime<Utc>, tz: Tz) -> Reply {
+    Reply::new(vec![
+        Block::Paragraph(Text::plain(format!(
+            "A reminder: your standup update for {} goes out with the summary at {} your time.",
+            day_label(day),
+            time_in(summary_at, tz)
+        ))),
+        write_button(day, "Write update"),
+    ])
+}
+
+/// What the prompt turns into once answered.
+pub fn thanks(day: NaiveDate, thread: Option<&str>, summary_at: DateTime<Utc>, tz: Tz) -> Reply {
+    let text = match thread {
+        Some(link) => Text::plain("Thanks — posted in the ").and_link(link, "standup thread").and_plain("."),
+        None => Text::plain(format!("Thanks — it goes out with the summary at {} your time.", time_in(summary_at, tz))),
+    };
+    Reply::new(vec![
+        Block::Heading(Text::plain(format!("Standup · {}", day_label(day)))),
+        Block::Paragraph(text),
+        write_button(day, "Edit update"),
+    ])
+}
+
+/// Who is in a summary, and how they did.
+pub struct Roll<'a> {
+    pub day: NaiveDate,
+    pub answers: &'a [Answer],
+    /// Participants expected to answer (not away).
+    pub expected: Vec<&'a Member>,
+    pub away: Vec<&'a Member>,
+    pub mention_missing: bool,
+}
+
+impl Roll<'_> {
+    fn name_of(&self, answer: &Answer) -> String {
+        self.expected
+            .iter()
+            .chain(&self.away)
+            .find(|m| m.user == answer.user)
+            .map_or_else(|| answer.user.to_string(), |m| m.display_name())
+    }
+
+    fn missing(&self) -> Vec<&Member> {
+        self.expected.iter().copied().filter(|m| !self.answers.iter().any(|a| a.user == m.user)).collect()
+    }
+
+    /// Everyone who answered plus everyone expected.
+    fn headcount(&self) -> usize {
+        let extra = self.answers.iter().filter(|a| !self.expected.iter().any(|m| m.user == a.user)).count();
+        self.expected.len() + extra
+    }
+}
+
+/// The parent message: the headline, the blockers with their tasks, who
+/// has not answered and who is away.
+pub fn summary(plan: &Plan, roll: &Roll<'_>, blocked_tasks: &[usize]) -> Reply {
+    let reported: Vec<(String, String)> =
+        roll.answers.iter().flat_map(|a| a.blockers().into_iter().map(move |b| (roll.name_of(a), b))).collect();
+    let blocker_count = reported.len() + blocked_tasks.len();
+    let mut blocks = vec![Block::Heading(Text::plain(format!(
+        "Standup · {} · {} of {} answered · {}",
+        day_label(roll.day),
+        roll.answers.len(),
+        roll.headcount(),
+        plural(blocker_count, "blocker")
+    )))];
+    if roll.answers.is_empty() {
+        blocks
+            .push(Block::Paragraph(Text::plain("Nobody has answered yet; answers posted later land in this thread.")));
+    }
+    if !reported.is_empty() {
+        let items = reported.into_iter().map(|(name, text)| Text::bold(name).and_plain(": ").and_plain(text)).collect();
+        blocks.push(Block::list(Some(Text::bold("Blockers reported")), items));
+    }
+    if !blocked_tasks.is_empty() {
+        let items = blocked_tasks.iter().map(|position| task_line(plan, *position)).collect();
+        blocks.push(Block::list(Some(Text::bold("Blocked tasks")), items));
+    }
+    let missing = roll.missing();
+    if !missing.is_empty() {
+        let mut text = Text::bold("Not answered yet:");
+        for member in missing {
+            text = if roll.mention_missing {
+                text.and_plain(" ").and_mention(&member.user)
+            } else {
+                text.and_plain(format!(" {}", member.display_name()))
+            };
+        }
+        blocks.push(Block::Paragraph(text));
+    }
+    if !roll.away.is_empty() {
+        let names: Vec<String> = roll
+            .away
+            .iter()
+            .map(|m| match m.away_until {
+                Some(until) => format!("{} (until {})", m.display_name(), day_label(until)),
+                None => m.display_name(),
+            })
+            .collect();
+        blocks.push(Block::Paragraph(Text::bold("Away:").and_plain(format!(" {}", names.join(", ")))));
+    }
+    Reply::new(blocks)
+}
+
+/// One person's answer as a reply in the summary thread.
+pub fn thread_reply(name: &str, answer: &Answer, late: bool) -> Reply {
+    let mut heading = Text::bold(name);
+    if late {
+        heading = heading.and_plain(" (late)");
+    }
+    let mut blocks = vec![Block::Paragraph(heading)];
+    for response in answer.responses.iter().filter(|r| !r.text.trim().is_empty()) {
+        blocks.push(Block::Paragraph(Text::bold(&response.question).and_plain("\n").and_plain(response.text.trim())));
+    }
+    Reply::new(blocks)
+}
+
+pub fn plural(count: usize, word: &str) -> String {
+    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::render_text;
+    use crate::standup::{AnswerSource, Response};
+
+    fn plan() -> Plan {
+        crate::plan_of(&[
+            "DEVOPS-035,P1,Deploy,devops,in-progress,high,,2,,,,,",
+            "AUTH-005,P1,Login,backend,blocked,high,,3,,,,,",
+        ])
+    }
+
+    fn member(id: &str, name: &str) -> Member {
+        Member {
+            user: id.parse().unwrap(),
+            has_roles: true,
+            membership: None,
+            name: Some(name.into()),
+            tz: None,
+            profile_checked_at: None,
+            dm_channel: None,
+            away_until: None,
+        }
+    }
+
+    fn answer(id: &str, blockers: &str) -> Answer {
+        Answer {
+            day: "2025-10-21".parse().unwrap(),
+            user: id.parse().unwrap(),
+            responses: vec![
+                Response { question: "Today?".into(), text: "Ship <!channel> fixes".into() },
+                Response { question: "Anything blocking you?".into(), text: blockers.into() },
+            ],
+            source: AnswerSource::Modal,
+            submitted_at: Utc::now(),
+            reply_ts: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_answers_and_blockers_and_names_who_is_missing_without_pinging() {
+        let (ana, ben, cy) = (member("U1", "Ana"), member("U2", "Ben"), member("U3", "Cy"));
+        let answers = vec![answer("U1", "Waiting on VPN access"), answer("U2", "none")];
+        let roll = Roll {
+            day: "2025-10-21".parse().unwrap(),
+            answers: &answers,
+            expected: vec![&ana, &ben, &cy],
+            away: vec![],
+            mention_missing: false,
+        };
+        let text = render_text(&summary(&plan(), &roll, &[1]));
+        assert!(text.contains("Standup · Tue 21 Oct · 2 of 3 answered · 2 blockers"), "{text}");
+        assert!(text.contains("Ana: Waiting on VPN access"), "{text}");
+        assert!(text.contains("AUTH-005"), "{text}");
+        assert!(text.contains("Not answered yet: Cy"), "{text}");
+    }
+
+    #[test]
+    fn a_reply_keeps_the_words_but_not_the_markup() {
+        let reply = thread_reply("Ana", &answer("U1", "none"), true);
+        let slack = serde_json::to_string(&planbot_slack::blocks::message_content(&reply)).unwrap();
+        assert!(slack.contains("&lt;!channel&gt;"), "{slack}");
+        assert!(!slack.contains("<!channel>"), "{slack}");
+        assert!(render_text(&reply).contains("Ana (late)"));
+    }
+
+    #[test]
+    fn open_tasks_come_in_progress_then_blocked() {
+        let plan = plan();
+        assert_eq!(open_tasks(&plan, &["backend".into(), "devops".into()]), vec![0, 1]);
+        assert!(open_tasks(&plan, &["design".into()]).is_empty());
+    }
+}

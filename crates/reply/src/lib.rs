@@ -1,0 +1,187 @@
+//! One reply model for every answer. Slack (Block Kit) and the terminal
+//! render it differently, but from the same content, so `planbot ask`
+//! shows exactly what Slack would.
+//!
+//! Text is a list of spans: plan text always goes in as plain spans and is
+//! escaped by the Slack renderer, so a note holding `<!channel>` can never
+//! notify anyone, whatever the command that echoes it.
+
+use planbot_domain::people::SlackUserId;
+use planbot_domain::plan::Status;
+
+mod text;
+
+pub use text::render_text;
+
+/// Lists longer than this end with "…and N more".
+pub const MAX_LIST_ITEMS: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only the person who asked sees it (Slack's default).
+    Ephemeral,
+    /// Posted in the channel (`/plan … public`).
+    InChannel,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    Plain(String),
+    Bold(String),
+    Code(String),
+    Emoji {
+        slack: &'static str,
+        unicode: &'static str,
+    },
+    /// A person, shown by Slack as their name (planbot's own markup).
+    Mention(SlackUserId),
+    /// A link planbot made (a commit); the label is shown.
+    Link {
+        url: String,
+        label: String,
+    },
+}
+
+/// A line or paragraph of formatted text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Text(pub Vec<Span>);
+
+impl Text {
+    pub fn plain(text: impl Into<String>) -> Text {
+        Text(vec![Span::Plain(text.into())])
+    }
+
+    pub fn bold(text: impl Into<String>) -> Text {
+        Text(vec![Span::Bold(text.into())])
+    }
+
+    pub fn and_plain(mut self, text: impl Into<String>) -> Text {
+        self.0.push(Span::Plain(text.into()));
+        self
+    }
+
+    pub fn and_bold(mut self, text: impl Into<String>) -> Text {
+        self.0.push(Span::Bold(text.into()));
+        self
+    }
+
+    pub fn and_code(mut self, text: impl Into<String>) -> Text {
+        self.0.push(Span::Code(text.into()));
+        self
+    }
+
+    pub fn and_link(mut self, url: impl Into<String>, label: impl Into<String>) -> Text {
+        self.0.push(Span::Link { url: url.into(), label: label.into() });
+        self
+    }
+
+    pub fn and_mention(mut self, user: &SlackUserId) -> Text {
+        self.0.push(Span::Mention(user.clone()));
+        self
+    }
+
+    pub fn and_status(mut self, status: Option<Status>) -> Text {
+        self.0.push(status_emoji(status));
+        self
+    }
+
+    /// The words alone, formatting dropped (for notifications and logs).
+    pub fn to_plain_string(&self) -> String {
+        let mut plain = String::new();
+        for span in &self.0 {
+            match span {
+                Span::Plain(text) | Span::Bold(text) | Span::Code(text) => plain.push_str(text),
+                Span::Emoji { unicode, .. } => plain.push_str(unicode),
+                Span::Mention(user) => {
+                    plain.push('@');
+                    plain.push_str(user.as_str());
+                }
+                Span::Link { url, label } => plain.push_str(&format!("{label} ({url})")),
+            }
+        }
+        plain
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A short title line.
+    Heading(Text),
+    /// A paragraph.
+    Paragraph(Text),
+    /// Labelled values shown side by side (status, owner, …).
+    Fields(Vec<(String, Text)>),
+    /// A titled list; `more` counts the items left out.
+    List {
+        title: Option<Text>,
+        items: Vec<Text>,
+        more: usize,
+    },
+    /// Small print under the answer.
+    Note(Text),
+    Divider,
+    /// Buttons that act on the plan (Slack only; the terminal lists them).
+    Buttons(Vec<Button>),
+}
+
+/// A button: what it says, which action it triggers, and on what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub action_id: &'static str,
+    pub value: String,
+    pub primary: bool,
+}
+
+impl Block {
+    /// A list capped at `MAX_LIST_ITEMS`, counting what it leaves out.
+    pub fn list(title: Option<Text>, mut items: Vec<Text>) -> Block {
+        let more = items.len().saturating_sub(MAX_LIST_ITEMS);
+        items.truncate(MAX_LIST_ITEMS);
+        Block::List { title, items, more }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub visibility: Visibility,
+    pub blocks: Vec<Block>,
+}
+
+impl Reply {
+    pub fn new(blocks: Vec<Block>) -> Reply {
+        Reply { visibility: Visibility::Ephemeral, blocks }
+    }
+
+    /// A one-paragraph reply, e.g. an error with its suggestion.
+    pub fn message(text: Text) -> Reply {
+        Reply::new(vec![Block::Paragraph(text)])
+    }
+
+    pub fn with_visibility(mut self, visibility: Visibility) -> Reply {
+        self.visibility = visibility;
+        self
+    }
+
+    /// The first line of the reply as plain words: Slack's notification text.
+    pub fn summary(&self) -> String {
+        let first = self.blocks.iter().find_map(|block| match block {
+            Block::Heading(text) | Block::Paragraph(text) | Block::Note(text) => Some(text.to_plain_string()),
+            Block::List { title: Some(text), .. } => Some(text.to_plain_string()),
+            _ => None,
+        });
+        first.unwrap_or_else(|| "planbot".to_owned())
+    }
+}
+
+pub fn status_emoji(status: Option<Status>) -> Span {
+    let (slack, unicode) = match status {
+        Some(Status::Todo) => (":white_circle:", "⚪"),
+        Some(Status::InProgress) => (":large_blue_circle:", "🔵"),
+        Some(Status::Blocked) => (":red_circle:", "🔴"),
+        Some(Status::Deferred) => (":double_vertical_bar:", "⏸"),
+        Some(Status::Completed) => (":white_check_mark:", "✅"),
+        None => (":grey_question:", "❔"),
+    };
+    Span::Emoji { slack, unicode }
+}

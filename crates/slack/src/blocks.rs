@@ -1,0 +1,220 @@
+//! Renders a reply as Block Kit, within Slack's limits: 50 blocks a
+//! message, 3000 characters a section, 10 fields of 2000 a section.
+//!
+//! This is the one place plan text becomes Slack markup, and every plain
+//! span is escaped here (`&`, `<`, `>`), so no plan text can mention
+//! anyone or render as a link.
+
+use slack_morphism::prelude::{
+    SlackActionBlockElement, SlackActionId, SlackActionsBlock, SlackBlock, SlackBlockButtonElement,
+    SlackBlockButtonStyle, SlackBlockMarkDownText, SlackBlockPlainTextOnly, SlackBlockText, SlackCommandEventResponse,
+    SlackContextBlock, SlackContextBlockElement, SlackDividerBlock, SlackMessageContent, SlackMessageResponseType,
+    SlackSectionBlock,
+};
+
+use planbot_reply::{Block, Button, Reply, Span, Text, Visibility};
+
+pub const MAX_BLOCKS: usize = 50;
+pub const MAX_SECTION_CHARS: usize = 3000;
+const MAX_FIELD_CHARS: usize = 2000;
+const MAX_FIELDS: usize = 10;
+
+/// Escapes the three characters Slack treats as markup, and nothing else.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Text as Slack mrkdwn.
+pub fn mrkdwn(text: &Text) -> String {
+    text.0
+        .iter()
+        .map(|span| match span {
+            Span::Plain(words) => escape(words),
+            Span::Bold(words) => format!("*{}*", escape(words)),
+            Span::Code(words) => format!("`{}`", escape(&words.replace('`', "'"))),
+            Span::Emoji { slack, .. } => (*slack).to_owned(),
+            Span::Mention(user) => user.mention(),
+            Span::Link { url, label } => {
+                format!("<{}|{}>", escape(url).replace('|', "%7C"), escape(label).replace('|', "¦"))
+            }
+        })
+        .collect()
+}
+
+/// The immediate HTTP answer to a slash command.
+pub fn command_response(reply: &Reply) -> SlackCommandEventResponse {
+    let response_type = match reply.visibility {
+        Visibility::Ephemeral => SlackMessageResponseType::Ephemeral,
+        Visibility::InChannel => SlackMessageResponseType::InChannel,
+    };
+    SlackCommandEventResponse::new(message_content(reply)).with_response_type(response_type)
+}
+
+pub fn message_content(reply: &Reply) -> SlackMessageContent {
+    SlackMessageContent::new().with_text(escape(&reply.summary())).with_blocks(blocks(reply))
+}
+
+pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
+    let mut blocks: Vec<SlackBlock> = reply.blocks.iter().flat_map(render_block).collect();
+    if blocks.len() > MAX_BLOCKS {
+        let dropped = blocks.len() - (MAX_BLOCKS - 1);
+        blocks.truncate(MAX_BLOCKS - 1);
+        blocks.push(context(format!("…and {dropped} more sections: ask a narrower question to see them.")));
+    }
+    blocks
+}
+
+fn render_block(block: &Block) -> Vec<SlackBlock> {
+    match block {
+        Block::Heading(text) | Block::Paragraph(text) => sections(&[mrkdwn(text)]),
+        Block::Fields(fields) => fields
+            .chunks(MAX_FIELDS)
+            .map(|chunk| {
+                let texts = chunk
+                    .iter()
+                    .map(|(label, value)| {
+                        markdown(clip(&format!("*{}*\n{}", escape(label), mrkdwn(value)), MAX_FIELD_CHARS))
+                    })
+                    .collect();
+                SlackSectionBlock::new().with_fields(texts).into()
+            })
+            .collect(),
+        Block::List { title, items, more } => {
+            let mut lines: Vec<String> = title.iter().map(mrkdwn).collect();
+            lines.extend(items.iter().map(|item| format!("• {}", mrkdwn(item))));
+            let mut rendered = sections(&lines);
+            if *more > 0 {
+                rendered.push(context(format!("…and {more} more")));
+            }
+            rendered
+        }
+        Block::Note(text) => vec![context(mrkdwn(text))],
+        Block::Divider => vec![SlackDividerBlock::new().into()],
+        Block::Buttons(buttons) => vec![actions(buttons)],
+    }
+}
+
+/// Lines packed into as few sections as fit 3000 characters each; a line
+/// longer than that is cut with an ellipsis.
+fn sections(lines: &[String]) -> Vec<SlackBlock> {
+    let mut chunks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut current_chars = 0;
+    for line in lines {
+        let line = clip(line, MAX_SECTION_CHARS);
+        let line_chars = line.chars().count();
+        let separator = usize::from(!current.is_empty());
+        if current_chars + separator + line_chars > MAX_SECTION_CHARS {
+            chunks.push(std::mem::take(&mut current));
+            current_chars = 0;
+        }
+        if !current.is_empty() {
+            current.push('\n');
+            current_chars += 1;
+        }
+        current.push_str(&line);
+        current_chars += line_chars;
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks.into_iter().map(|chunk| SlackSectionBlock::new().with_text(markdown(chunk)).into()).collect()
+}
+
+fn clip(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max_chars - 1).collect();
+    // Never leave half an escape sequence such as `&am` at the cut.
+    if let Some(amp) = clipped.rfind('&').filter(|&at| !clipped[at..].contains(';')) {
+        clipped.truncate(amp);
+    }
+    clipped.push('…');
+    clipped
+}
+
+/// At most 25 elements fit an actions block; planbot's cards have four.
+fn actions(buttons: &[Button]) -> SlackBlock {
+    let elements = buttons
+        .iter()
+        .take(25)
+        .map(|button| {
+            let mut element = SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(button.label.as_str()))
+                .with_action_id(SlackActionId(button.action_id.to_owned()))
+                .with_value(button.value.clone());
+            if button.primary {
+                element = element.with_style(SlackBlockButtonStyle::Primary);
+            }
+            SlackActionBlockElement::Button(element)
+        })
+        .collect();
+    SlackActionsBlock::new(elements).into()
+}
+
+fn markdown(text: String) -> SlackBlockText {
+    SlackBlockText::MarkDown(SlackBlockMarkDownText::new(text))
+}
+
+fn context(text: String) -> SlackBlock {
+    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(SlackBlockMarkDownText::new(text))]).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(reply: &Reply) -> serde_json::Value {
+        serde_json::to_value(command_response(reply)).unwrap()
+    }
+
+    #[test]
+    fn plan_text_cannot_mention_anyone() {
+        let reply = Reply::message(Text::plain("ping <!channel> & <@U123> <https://x|y>").and_bold("<!here>"));
+        let body = json(&reply).to_string();
+        assert!(!body.contains("<!channel>") && !body.contains("<!here>") && !body.contains("<@U123>"));
+        assert!(body.contains("ping &lt;!channel&gt; &amp; &lt;@U123&gt;"));
+    }
+
+    #[test]
+    fn visibility_maps_to_response_type() {
+        let reply = Reply::message(Text::plain("hi"));
+        assert_eq!(json(&reply)["response_type"], "ephemeral");
+        assert_eq!(json(&reply.with_visibility(Visibility::InChannel))["response_type"], "in_channel");
+    }
+
+    #[test]
+    fn long_lists_split_into_sections_under_the_limit() {
+        let items = (0..30).map(|i| Text::plain(format!("{i} {}", "x".repeat(400)))).collect();
+        let rendered = blocks(&Reply::new(vec![Block::list(None, items)]));
+        assert!(rendered.len() > 1);
+        for block in &rendered {
+            let value = serde_json::to_value(block).unwrap();
+            assert!(value["text"]["text"].as_str().unwrap().chars().count() <= MAX_SECTION_CHARS);
+        }
+    }
+
+    #[test]
+    fn never_more_than_fifty_blocks() {
+        let paragraphs = (0..80).map(|i| Block::Paragraph(Text::plain(format!("p{i}")))).collect();
+        let rendered = blocks(&Reply::new(paragraphs));
+        assert_eq!(rendered.len(), MAX_BLOCKS);
+        let last = serde_json::to_value(&rendered[MAX_BLOCKS - 1]).unwrap().to_string();
+        assert!(last.contains("…and 31 more sections"));
+    }
+
+    #[test]
+    fn clipping_never_cuts_an_escape_in_half() {
+        let clipped = clip(&format!("{}&amp;", "a".repeat(10)), 13);
+        assert_eq!(clipped, format!("{}…", "a".repeat(10)));
+    }
+}

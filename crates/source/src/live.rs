@@ -1,0 +1,171 @@
+//! The plan in memory, reloaded when its files change. A plan that fails
+//! to parse never replaces the last good one; the failure is logged once
+//! and shown in `/api/health` until the files are fixed.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::task::JoinHandle;
+
+use super::{Fingerprint, PlanSource, SourceError};
+use planbot_domain::clock::Clock;
+use planbot_domain::plan::{Plan, PlanError, Severity};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{path}: {error}")]
+    Plan { path: String, error: PlanError },
+}
+
+/// One successfully parsed version of the plan.
+#[derive(Debug)]
+pub struct LoadedPlan {
+    pub plan: Plan,
+    pub loaded_at: DateTime<Utc>,
+    pub lint_errors: usize,
+    fingerprint: Fingerprint,
+}
+
+#[derive(Default)]
+struct Failure {
+    fingerprint: Option<Fingerprint>,
+    message: Option<String>,
+}
+
+/// Told of each new version of the plan: the one before, the one now.
+pub type OnChange = Arc<dyn Fn(Arc<LoadedPlan>, Arc<LoadedPlan>) + Send + Sync>;
+
+pub struct LivePlan {
+    source: Arc<dyn PlanSource>,
+    clock: Arc<dyn Clock>,
+    current: RwLock<Arc<LoadedPlan>>,
+    failure: RwLock<Failure>,
+    on_change: RwLock<Option<OnChange>>,
+}
+
+impl LoadedPlan {
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
+}
+
+impl LivePlan {
+    /// Loads the plan for the first time; with no good plan yet, a failure
+    /// is fatal to the caller.
+    pub async fn load(source: Arc<dyn PlanSource>, clock: Arc<dyn Clock>) -> Result<LivePlan, LoadError> {
+        let loaded = load_from(source.as_ref(), clock.as_ref()).await?;
+        Ok(LivePlan {
+            source,
+            clock,
+            current: RwLock::new(Arc::new(loaded)),
+            failure: RwLock::default(),
+            on_change: RwLock::default(),
+        })
+    }
+
+    /// `listener` hears of every new version loaded from now on.
+    pub fn on_change(&self, listener: OnChange) {
+        *self.on_change.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(listener);
+    }
+
+    pub fn current(&self) -> Arc<LoadedPlan> {
+        Arc::clone(&self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    pub fn source(&self) -> &dyn PlanSource {
+        self.source.as_ref()
+    }
+
+    /// Why the newest version of the files is not the plan in use, if so.
+    pub fn last_error(&self) -> Option<String> {
+        self.failure.read().unwrap_or_else(|poisoned| poisoned.into_inner()).message.clone()
+    }
+
+    /// Reloads if the files changed. Returns whether the plan was replaced.
+    pub async fn refresh(&self) -> Result<bool, LoadError> {
+        let fingerprint = self.source.fingerprint().await?;
+        if fingerprint == self.current().fingerprint || self.already_failed(&fingerprint) {
+            return Ok(false);
+        }
+        match load_at(self.source.as_ref(), self.clock.as_ref(), fingerprint.clone()).await {
+            Ok(loaded) => {
+                tracing::info!(tasks = loaded.plan.tasks().len(), lint_errors = loaded.lint_errors, "plan reloaded");
+                let loaded = Arc::new(loaded);
+                let before = std::mem::replace(
+                    &mut *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()),
+                    Arc::clone(&loaded),
+                );
+                *self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Failure::default();
+                let listener = self.on_change.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+                if let Some(listener) = listener {
+                    listener(before, loaded);
+                }
+                Ok(true)
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "the plan changed but does not parse; keeping the last good plan");
+                let mut failure = self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                *failure = Failure { fingerprint: Some(fingerprint), message: Some(error.to_string()) };
+                Err(error)
+            }
+        }
+    }
+
+    fn already_failed(&self, fingerprint: &Fingerprint) -> bool {
+        let failure = self.failure.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        failure.fingerprint.as_ref() == Some(fingerprint)
+    }
+}
+
+async fn load_from(source: &dyn PlanSource, clock: &dyn Clock) -> Result<LoadedPlan, LoadError> {
+    // Fingerprint first: a write landing during the read is seen next time.
+    let fingerprint = source.fingerprint().await?;
+    load_at(source, clock, fingerprint).await
+}
+
+async fn load_at(
+    source: &dyn PlanSource,
+    clock: &dyn Clock,
+    fingerprint: Fingerprint,
+) -> Result<LoadedPlan, LoadError> {
+    let files = source.load().await?;
+    let plan = Plan::parse(files.csv, files.markdown.as_deref())
+        .map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
+    let lint_errors = plan.lint().iter().filter(|d| d.severity == Severity::Error).count();
+    Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint })
+}
+
+/// Called once for each new version of the plan that does not parse.
+pub type OnBroken = Arc<dyn Fn(String) + Send + Sync>;
+
+/// Checks the source for changes every `every`, and at once when `wake`
+/// is notified (a push webhook), until the process ends. A version that
+/// does not parse is reported to `on_broken` once.
+pub fn spawn_reloader(
+    live: Arc<LivePlan>,
+    every: Duration,
+    wake: Arc<tokio::sync::Notify>,
+    on_broken: Option<OnBroken>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                () = wake.notified() => {}
+            }
+            // `refresh` logs and records failures; a broken version fails
+            // only the first time it is seen.
+            if let (Err(LoadError::Plan { path, error }), Some(report)) = (live.refresh().await, &on_broken) {
+                report(format!(
+                    "the plan at {} no longer parses ({path}: {error}). planbot keeps answering from the last good version, and edits wait until the file is fixed.",
+                    live.source().describe()
+                ));
+            }
+        }
+    })
+}

@@ -1,0 +1,35 @@
+//! The production engine, shared by every planbot instance.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::shared::impl_store_queries;
+use super::standup_queries::impl_standup_queries;
+use super::{Engine, StoreError};
+use planbot_domain::people::SlackUserId;
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    const MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+    pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        let options = PgConnectOptions::from_str(url)?.application_name("planbot");
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+impl_store_queries!(PostgresStore, Engine::Postgres, lock_claimed_rows: " FOR UPDATE SKIP LOCKED");
+impl_standup_queries!(PostgresStore);

@@ -1,0 +1,356 @@
+//! The queries both engines run word for word. SQLite and PostgreSQL both
+//! accept `$N` placeholders and `ON CONFLICT`, so the SQL is written once
+//! and this macro gives each engine's store the same implementation.
+
+macro_rules! impl_store_queries {
+    ($store:ty, $engine:expr, lock_claimed_rows: $lock:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::Store for $store {
+            fn engine(&self) -> $crate::Engine {
+                $engine
+            }
+
+            fn standups(&self) -> &dyn $crate::StandupStore {
+                self
+            }
+
+            async fn migrate(&self) -> Result<(), $crate::StoreError> {
+                Self::MIGRATOR.run(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn ping(&self) -> Result<(), $crate::StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn roles_of(
+                &self,
+                user: &::planbot_domain::people::SlackUserId,
+            ) -> Result<Vec<String>, $crate::StoreError> {
+                let roles = sqlx::query_scalar(
+                    "SELECT role FROM person_roles WHERE slack_user_id = $1 ORDER BY position",
+                )
+                .bind(user.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(roles)
+            }
+
+            async fn set_roles(
+                &self,
+                user: &::planbot_domain::people::SlackUserId,
+                roles: &[String],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO people (slack_user_id, created_at_ms, updated_at_ms) VALUES ($1, $2, $2) \
+                     ON CONFLICT (slack_user_id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
+                )
+                .bind(user.as_str())
+                .bind(now.timestamp_millis())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM person_roles WHERE slack_user_id = $1")
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, role) in (0i32..).zip(roles) {
+                    sqlx::query("INSERT INTO person_roles (slack_user_id, role, position) VALUES ($1, $2, $3)")
+                        .bind(user.as_str())
+                        .bind(role)
+                        .bind(position)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn people_with_role(
+                &self,
+                role: &str,
+            ) -> Result<Vec<::planbot_domain::people::SlackUserId>, $crate::StoreError> {
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT slack_user_id FROM person_roles WHERE LOWER(role) = LOWER($1) ORDER BY slack_user_id",
+                )
+                .bind(role)
+                .fetch_all(&self.pool)
+                .await?;
+                ids.iter().map(|id| $crate::shared::parse_user(id)).collect()
+            }
+
+            async fn record_commands(
+                &self,
+                records: &[$crate::CommandRecord],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for record in records {
+                    sqlx::query(
+                        "INSERT INTO command_log (at_ms, slack_user_id, channel_id, verb, task_id, latency_us, outcome) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(record.at.timestamp_millis())
+                    .bind(record.user.as_ref().map(|u| u.as_str().to_owned()))
+                    .bind(record.channel.clone())
+                    .bind(record.verb.clone())
+                    .bind(record.task_id.clone())
+                    .bind(i64::try_from(record.latency.as_micros()).unwrap_or(i64::MAX))
+                    .bind(record.outcome.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn recent_commands(
+                &self,
+                limit: u32,
+            ) -> Result<Vec<$crate::CommandRecord>, $crate::StoreError> {
+                let rows: Vec<$crate::shared::CommandRow> = sqlx::query_as(
+                    "SELECT at_ms, slack_user_id, channel_id, verb, task_id, latency_us, outcome \
+                     FROM command_log ORDER BY id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::shared::CommandRow::into_record).collect()
+            }
+
+            async fn grant_role(
+                &self,
+                user: &::planbot_domain::people::SlackUserId,
+                role: &str,
+                by: &::planbot_domain::people::SlackUserId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO role_grants (slack_user_id, role, granted_by, granted_at_ms) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (slack_user_id, role) DO UPDATE SET granted_by = excluded.granted_by, \
+                     granted_at_ms = excluded.granted_at_ms",
+                )
+                .bind(user.as_str())
+                .bind(role)
+                .bind(by.as_str())
+                .bind(now.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn revoke_role(
+                &self,
+                user: &::planbot_domain::people::SlackUserId,
+                role: &str,
+            ) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query("DELETE FROM role_grants WHERE slack_user_id = $1 AND LOWER(role) = LOWER($2)")
+                    .bind(user.as_str())
+                    .bind(role)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn granted_roles(
+                &self,
+                user: &::planbot_domain::people::SlackUserId,
+            ) -> Result<Vec<String>, $crate::StoreError> {
+                let roles = sqlx::query_scalar("SELECT role FROM role_grants WHERE slack_user_id = $1 ORDER BY role")
+                    .bind(user.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(roles)
+            }
+
+            async fn enqueue_edits(
+                &self,
+                edits: &[$crate::NewEdit],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<i64>, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut ids = Vec::with_capacity(edits.len());
+                for new in edits {
+                    let (kind, seen, value) = $crate::outbox::change_columns(&new.edit.change);
+                    let inserted: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO plan_edits (idempotency_key, created_at_ms, author_id, author_name, task_id, kind, \
+                         seen, value, state, next_attempt_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $2) \
+                         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                    )
+                    .bind(new.idempotency_key.as_deref())
+                    .bind(now.timestamp_millis())
+                    .bind(new.author_id.as_str())
+                    .bind(&new.edit.author)
+                    .bind(new.edit.task.as_str())
+                    .bind(kind)
+                    .bind(seen)
+                    .bind(value)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let id = match inserted {
+                        Some(id) => id,
+                        None => {
+                            sqlx::query_scalar("SELECT id FROM plan_edits WHERE idempotency_key = $1")
+                                .bind(new.idempotency_key.as_deref())
+                                .fetch_one(&mut *tx)
+                                .await?
+                        }
+                    };
+                    ids.push(id);
+                }
+                tx.commit().await?;
+                Ok(ids)
+            }
+
+            async fn claim_edits(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                lease: std::time::Duration,
+                limit: u32,
+            ) -> Result<Vec<$crate::QueuedEdit>, $crate::StoreError> {
+                let now_ms = now.timestamp_millis();
+                let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+                let sql = format!(
+                    "UPDATE plan_edits SET claimed_until_ms = $1, attempts = attempts + 1 WHERE id IN (\
+                     SELECT id FROM plan_edits WHERE state = 'pending' AND next_attempt_at_ms <= $2 \
+                     AND (claimed_until_ms IS NULL OR claimed_until_ms < $2) ORDER BY id LIMIT $3{}) RETURNING {}",
+                    $lock,
+                    $crate::outbox::EDIT_COLUMNS
+                );
+                let rows: Vec<$crate::outbox::EditRow> = sqlx::query_as(&sql)
+                    .bind(now_ms.saturating_add(lease_ms))
+                    .bind(now_ms)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut edits: Vec<_> = rows.into_iter().map(|row| row.into_queued()).collect::<Result<_, _>>()?;
+                edits.sort_by_key(|edit: &$crate::QueuedEdit| edit.id);
+                Ok(edits)
+            }
+
+            async fn settle_edits(
+                &self,
+                settlements: &[$crate::Settlement],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::Settlement;
+                let now_ms = now.timestamp_millis();
+                let mut tx = self.pool.begin().await?;
+                for settlement in settlements {
+                    let query = match settlement {
+                        Settlement::Committed { id, commit_ref, commit_url } => sqlx::query(
+                            "UPDATE plan_edits SET state = 'committed', commit_ref = $2, commit_url = $3, \
+                             settled_at_ms = $4, claimed_until_ms = NULL, last_error = NULL WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(commit_ref.clone())
+                        .bind(commit_url.clone())
+                        .bind(now_ms),
+                        Settlement::Conflict { id, current } => sqlx::query(
+                            "UPDATE plan_edits SET state = 'conflict', current_value = $2, settled_at_ms = $3, \
+                             claimed_until_ms = NULL WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(current.clone())
+                        .bind(now_ms),
+                        Settlement::Failed { id, reason } => sqlx::query(
+                            "UPDATE plan_edits SET state = 'failed', last_error = $2, settled_at_ms = $3, \
+                             claimed_until_ms = NULL WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(reason.clone())
+                        .bind(now_ms),
+                        Settlement::Retry { id, error, delay } => sqlx::query(
+                            "UPDATE plan_edits SET last_error = $2, next_attempt_at_ms = $3, claimed_until_ms = NULL \
+                             WHERE id = $1",
+                        )
+                        .bind(*id)
+                        .bind(error.clone())
+                        .bind(now_ms.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))),
+                    };
+                    query.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn next_edit_due(
+                &self,
+            ) -> Result<Option<chrono::DateTime<chrono::Utc>>, $crate::StoreError> {
+                let due: Option<i64> = sqlx::query_scalar(
+                    "SELECT MIN(CASE WHEN claimed_until_ms IS NOT NULL AND claimed_until_ms > next_attempt_at_ms \
+                     THEN claimed_until_ms ELSE next_attempt_at_ms END) FROM plan_edits WHERE state = 'pending'",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(due.and_then(chrono::DateTime::from_timestamp_millis))
+            }
+
+            async fn edit_by_id(
+                &self,
+                id: i64,
+            ) -> Result<Option<$crate::QueuedEdit>, $crate::StoreError> {
+                let sql = format!("SELECT {} FROM plan_edits WHERE id = $1", $crate::outbox::EDIT_COLUMNS);
+                let row: Option<$crate::outbox::EditRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(|row| row.into_queued()).transpose()
+            }
+
+            async fn recent_edits(
+                &self,
+                author: Option<&::planbot_domain::people::SlackUserId>,
+                limit: u32,
+            ) -> Result<Vec<$crate::QueuedEdit>, $crate::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM plan_edits WHERE ($1 IS NULL OR author_id = $1) ORDER BY id DESC LIMIT $2",
+                    $crate::outbox::EDIT_COLUMNS
+                );
+                let rows: Vec<$crate::outbox::EditRow> = sqlx::query_as(&sql)
+                    .bind(author.map(|a| a.as_str().to_owned()))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(|row| row.into_queued()).collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store_queries;
+
+use std::time::Duration;
+
+use super::{CommandRecord, StoreError};
+use planbot_domain::people::SlackUserId;
+
+pub(crate) fn parse_user(raw: &str) -> Result<SlackUserId, StoreError> {
+    raw.parse().map_err(|err: planbot_domain::people::InvalidSlackUserId| StoreError::Corrupt(err.to_string()))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CommandRow {
+    at_ms: i64,
+    slack_user_id: Option<String>,
+    channel_id: Option<String>,
+    verb: String,
+    task_id: Option<String>,
+    latency_us: i64,
+    outcome: String,
+}
+
+impl CommandRow {
+    pub(crate) fn into_record(self) -> Result<CommandRecord, StoreError> {
+        let at = chrono::DateTime::from_timestamp_millis(self.at_ms)
+            .ok_or_else(|| StoreError::Corrupt(format!("command_log.at_ms {}", self.at_ms)))?;
+        Ok(CommandRecord {
+            at,
+            user: self.slack_user_id.as_deref().map(parse_user).transpose()?,
+            channel: self.channel_id,
+            verb: self.verb,
+            task_id: self.task_id,
+            latency: Duration::from_micros(u64::try_from(self.latency_us).unwrap_or(0)),
+            outcome: self.outcome,
+        })
+    }
+}

@@ -1,0 +1,23 @@
+//! The integration tests, in one binary: each module drives planbot from
+//! the outside (signed HTTP requests, Socket Mode envelopes, the command
+//! line) against fake Slack and GitHub servers that follow the public
+//! contracts, on SQLite and, when reachable, PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod change_feed;
+mod cli;
+mod conversation;
+mod csv_document_properties;
+mod digest;
+mod example_plan;
+mod fake_slack_contract;
+mod github_writeback;
+mod health_and_reload;
+mod manifest;
+mod plan_edits;
+mod slack_commands;
+mod slack_interactions;
+mod standups;
+mod store_contract;
