@@ -17,6 +17,7 @@ pub use http::{AppState, router};
 pub use planbot_app::{command, digest, feed, home, jobs, notify, previews, standup, writeback};
 pub use planbot_domain::{clock, people, plan};
 pub use planbot_github as github;
+pub use planbot_reply as reply;
 pub use planbot_slack as slack;
 pub use planbot_source as source;
 pub use planbot_store as store;

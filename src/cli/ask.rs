@@ -9,13 +9,16 @@ use clap::Args;
 
 use super::{CliError, PlanHome, open_store, plan_home};
 use crate::clock::{Clock, FixedClock, TeamClock};
-use crate::command::{self, Caller, Command, Context, render_text};
+use tokio::sync::Notify;
+
+use crate::command::{self, Command};
 use crate::config::{Config, Needs};
-use crate::digest::Digests;
 use crate::slack::SlackUserId;
 use crate::source::LivePlan;
-use crate::standup::Standups;
 use crate::writeback::Committer;
+use planbot_app::caller::Caller;
+use planbot_app::dispatch::Parts;
+use planbot_reply::render_text;
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
@@ -40,48 +43,17 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
     let PlanHome { source, writer } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let request = command::parse(&args.text.join(" "));
+    let mut parts = Parts::new(Arc::clone(&live), Arc::clone(&store), Arc::clone(&clock));
     // Whoever runs planbot on this machine can edit the plan files anyway:
     // on the command line the person named by --as counts as an editor.
-    let mut editors = config.editors.clone();
-    editors.extend(args.user.clone());
-    let standups = Arc::new(
-        Standups::new(
-            Arc::clone(&store),
-            Arc::clone(&live),
-            Arc::clone(&clock),
-            config.team_tz,
-            config.standup.clone(),
-        )
-        .with_editors(editors.clone()),
-    );
-    let digests = Arc::new(Digests::new(
-        Arc::clone(&store),
-        Arc::clone(&live),
-        Arc::clone(&clock),
-        config.team_tz,
-        config.digest_schedule,
-        config.ops_channel.clone(),
-    ));
-    let reply = {
-        let loaded = live.current();
-        let plan_path = live.source().csv_display_path();
-        let source_name = live.source().describe();
-        let ctx = Context {
-            plan: &loaded.plan,
-            now: clock.now(),
-            today: clock.today(),
-            plan_path: &plan_path,
-            source_name: &source_name,
-            writable: writer.is_some(),
-            editors: &editors,
-            standups: Some(&standups),
-            digests: Some(&digests),
-        };
-        let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
-        command::respond(&request, &ctx, store.as_ref(), caller.as_ref())
-            .await
-            .map_err(|err| CliError::Usage(err.to_string()))?
-    };
+    parts.editors = config.editors.clone();
+    parts.editors.extend(args.user.clone());
+    // The committer runs right here once the answer is printed.
+    parts.committer = writer.as_ref().map(|_| Arc::new(Notify::new()));
+    parts.services = Some(super::services(&config));
+    let app = parts.assemble();
+    let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
+    let reply = app.answer(&request, caller.as_ref()).await.map_err(|err| CliError::Usage(err.to_string()))?;
     print!("{}", render_text(&reply));
     if let (Command::Edit { .. }, Some(writer)) = (&request.command, writer) {
         write_now(Committer::new(Arc::clone(&store), writer, clock).with_live_plan(live)).await?;

@@ -21,6 +21,7 @@ use crate::plan::{Plan, REQUIRED_COLUMNS};
 use crate::slack::SigningSecret;
 use crate::source::{InMemory, LivePlan, PlanFiles};
 use crate::store::{self, spawn_command_log};
+use planbot_app::dispatch::App;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -177,7 +178,8 @@ async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(),
     let store = store::connect("sqlite::memory:").await?;
     store.migrate().await?;
     let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
-    let state = AppState::new(plan, store, secret.clone(), command_log, clock);
+    let app = App::new(plan, store, clock).with_command_log(command_log);
+    let state = AppState::new(Arc::new(app), secret.clone());
     let app = router(Arc::new(state));
 
     let mut latencies = Vec::with_capacity(requests);

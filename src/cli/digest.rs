@@ -10,12 +10,12 @@ use clap::Args;
 
 use super::{CliError, open_store, plan_home};
 use crate::clock::{Clock, TeamClock};
-use crate::command::render_text;
 use crate::config::{Config, Needs};
 use crate::digest::Digests;
 use crate::digest::chart::render_png;
 use crate::slack::web::SlackWeb;
 use crate::source::LivePlan;
+use planbot_reply::render_text;
 
 #[derive(Debug, Args)]
 pub struct DigestArgs {

@@ -7,6 +7,8 @@ mod digest;
 mod serve;
 mod standup;
 
+use serve::services;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -22,6 +22,7 @@ use crate::source::{LivePlan, OnBroken, spawn_reloader};
 use crate::standup::Standups;
 use crate::store::{Store, spawn_command_log};
 use crate::writeback::{Committer, Notifier, PlanWriter};
+use planbot_app::dispatch::{App, Parts, Services};
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -46,24 +47,19 @@ pub async fn serve() -> Result<ExitCode, CliError> {
     let tasks = live.current().plan.tasks().len();
     let plan_source = live.source().describe();
 
-    let mut state = AppState::new(live, Arc::clone(&store), signing_secret, command_log, clock);
-    state.editors = config.editors.clone();
-    state.committer = committer.as_ref().map(Committer::waker);
-    state.github_webhook = github_webhook(&config, reload_now);
-    let standups = standups(&config, &state, slack_web.clone());
-    state.slack_web = slack_web;
-    state.standups = Some(Arc::clone(&standups));
-    let scheduler = Arc::clone(&standups).spawn();
-    let digests = digests(&config, &state, state.slack_web.clone());
-    state.digests = Some(Arc::clone(&digests));
-    let digest_task = spawn_digests(digests);
-    let home = Arc::new(Home::new(Arc::clone(&standups)));
-    state.home = Some(Arc::clone(&home));
-    state.task_previews = config.task_previews;
-    let home_task = home.spawn();
-    follow_changes(&config, &state);
+    let mut parts = Parts::new(Arc::clone(&live), Arc::clone(&store), clock);
+    parts.editors = config.editors.clone();
+    parts.committer = committer.as_ref().map(Committer::waker);
+    parts.slack = slack_web;
+    parts.command_log = Some(command_log);
+    parts.services = Some(services(&config));
+    let app = Arc::new(parts.assemble());
+    let loops = Loops::spawn(&app);
+    follow_changes(&config, &app);
     let committer_task = committer.map(Committer::spawn);
 
+    let mut state = AppState::new(Arc::clone(&app), signing_secret);
+    state.github_webhook = github_webhook(&config, reload_now);
     let listener = TcpListener::bind(("0.0.0.0", config.port))
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on 0.0.0.0:{}", config.port), source })?;
@@ -72,14 +68,51 @@ pub async fn serve() -> Result<ExitCode, CliError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
-    digest_task.abort();
-    home_task.abort();
-    standups.stop();
-    if tokio::time::timeout(SCHEDULER_STOP_TIMEOUT, scheduler).await.is_err() {
-        tracing::warn!("standup sends still in flight at exit; their jobs are retried after their lease");
-    }
+    loops.stop().await;
     stop(reloader, committer_task, log_writer).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How the standup, the digest and the Home tab run, from the settings.
+pub(super) fn services(config: &Config) -> Services {
+    Services {
+        team_tz: config.team_tz,
+        standup: config.standup.clone(),
+        digest_schedule: config.digest_schedule,
+        digest_channel: config.ops_channel.clone(),
+        task_previews: config.task_previews,
+        fan_out: None,
+    }
+}
+
+/// The standup scheduler, the digest and the Home tab's refresh.
+struct Loops {
+    standups: Option<Arc<Standups>>,
+    scheduler: Option<JoinHandle<()>>,
+    others: Vec<JoinHandle<()>>,
+}
+
+impl Loops {
+    fn spawn(app: &App) -> Loops {
+        let standups = app.standups().cloned();
+        let scheduler = standups.clone().map(Standups::spawn);
+        let mut others = Vec::new();
+        others.extend(app.digests().cloned().map(spawn_digests));
+        others.extend(app.home().cloned().map(Home::spawn));
+        Loops { standups, scheduler, others }
+    }
+
+    /// Standup sends in flight finish; nothing new starts.
+    async fn stop(self) {
+        self.others.iter().for_each(JoinHandle::abort);
+        if let Some(standups) = &self.standups {
+            standups.stop();
+        }
+        let Some(scheduler) = self.scheduler else { return };
+        if tokio::time::timeout(SCHEDULER_STOP_TIMEOUT, scheduler).await.is_err() {
+            tracing::warn!("standup sends still in flight at exit; their jobs are retried after their lease");
+        }
+    }
 }
 
 /// The Web API client and the notifier that uses it, when a bot token is set.
@@ -93,48 +126,13 @@ fn slack_integrations(config: &Config) -> Result<(Option<SlackWeb>, Option<Arc<S
     Ok((Some(web), Some(notifier)))
 }
 
-/// The standup service; it sends nothing without a bot token.
-fn standups(config: &Config, state: &AppState, slack: Option<SlackWeb>) -> Arc<Standups> {
-    let mut standups = Standups::new(
-        Arc::clone(&state.store),
-        Arc::clone(&state.plan),
-        Arc::clone(&state.clock),
-        config.team_tz,
-        config.standup.clone(),
-    )
-    .with_editors(config.editors.clone());
-    if let Some(web) = slack {
-        standups = standups.with_slack(web);
-    }
-    if let Some(committer) = &state.committer {
-        standups = standups.with_committer(Arc::clone(committer));
-    }
-    Arc::new(standups)
-}
-
 /// Announces plan changes in the ops channel (`CHANGE_FEED`, on by default).
-fn follow_changes(config: &Config, state: &AppState) {
-    let (true, Some(web), Some(channel)) = (config.change_feed, &state.slack_web, &config.ops_channel) else {
+fn follow_changes(config: &Config, app: &App) {
+    let (true, Some(web), Some(channel)) = (config.change_feed, app.slack(), &config.ops_channel) else {
         return;
     };
-    let feed = ChangeFeed::new(Arc::clone(&state.store), Arc::clone(&state.clock), web.clone(), channel.clone());
-    Arc::new(feed).follow(&state.plan);
-}
-
-/// The weekly digest; it posts nothing without a bot token.
-fn digests(config: &Config, state: &AppState, slack: Option<SlackWeb>) -> Arc<Digests> {
-    let digests = Digests::new(
-        Arc::clone(&state.store),
-        Arc::clone(&state.plan),
-        Arc::clone(&state.clock),
-        config.team_tz,
-        config.digest_schedule,
-        config.ops_channel.clone(),
-    );
-    Arc::new(match slack {
-        Some(web) => digests.with_slack(web),
-        None => digests,
-    })
+    let feed = ChangeFeed::new(Arc::clone(app.store()), Arc::clone(app.clock()), web.clone(), channel.clone());
+    Arc::new(feed).follow(app.plan());
 }
 
 /// Snapshots the plan daily and posts the digest when due.

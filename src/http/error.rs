@@ -4,8 +4,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::command::{CommandError, Reply, Text};
-use crate::slack::{SignatureError, SlashCommandError, blocks};
+use planbot_app::dispatch::DispatchError;
+use planbot_slack::{SignatureError, SlashCommandError, blocks};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -17,13 +17,14 @@ pub enum AppError {
     #[error("malformed interaction: {0}")]
     BadInteraction(String),
     /// A signed command that failed on our side: the person gets an
-    /// ephemeral apology (Slack shows non-200 answers as a bare failure).
+    /// ephemeral apology naming what failed (Slack shows non-200 answers
+    /// as a bare failure).
     #[error("command failed: {0}")]
-    Command(#[from] CommandError),
+    Command(#[from] DispatchError),
     /// An event that could not be checked against those already handled:
     /// a 500 makes Slack deliver it again later.
     #[error("event not recorded: {0}")]
-    EventNotRecorded(#[from] crate::store::StoreError),
+    EventNotRecorded(DispatchError),
 }
 
 impl IntoResponse for AppError {
@@ -43,10 +44,7 @@ impl IntoResponse for AppError {
             }
             AppError::Command(reason) => {
                 tracing::error!(error = %reason, "command failed");
-                let reply = Reply::message(Text::plain(
-                    "Sorry, planbot could not answer: its database did not respond. Please try again in a minute; if it keeps failing, tell the ops channel.",
-                ));
-                Json(blocks::command_response(&reply)).into_response()
+                Json(blocks::command_response(&reason.apology())).into_response()
             }
             AppError::EventNotRecorded(reason) => {
                 tracing::error!(error = %reason, "event not recorded; Slack will retry");

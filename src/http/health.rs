@@ -43,19 +43,20 @@ pub struct Health {
 }
 
 pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
-    let loaded = state.plan.current();
-    let database_ok = matches!(tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping()).await, Ok(Ok(())));
-    let plan_error = state.plan.last_error();
+    let app = &state.app;
+    let loaded = app.plan().current();
+    let database_ok = matches!(tokio::time::timeout(DATABASE_TIMEOUT, app.store().ping()).await, Ok(Ok(())));
+    let plan_error = app.plan().last_error();
     Json(Health {
         status: if database_ok && plan_error.is_none() { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
-        plan_source: state.plan.source().describe(),
+        plan_source: app.plan().source().describe(),
         task_count: loaded.plan.tasks().len(),
         milestone_count: loaded.plan.milestones().len(),
         loaded_at: loaded.loaded_at.to_rfc3339(),
         lint_errors: loaded.lint_errors,
         plan_error,
-        database: state.store.engine().name(),
+        database: app.store().engine().name(),
         database_ok,
     })
 }

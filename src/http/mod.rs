@@ -1,88 +1,45 @@
-//! The HTTP edge: routes, shared state, and the one mapping from errors
-//! to responses.
+//! The HTTP transport: Slack's signed requests and GitHub's webhook in,
+//! the application's acknowledgements out, and the one mapping from
+//! errors to responses. Everything after "a payload arrived" is the
+//! application's (`planbot_app::dispatch`), shared with Socket Mode.
 
+mod ack;
 mod error;
 mod github_webhook;
 mod health;
 mod slack_commands;
 mod slack_events;
 mod slack_interactions;
-mod snapshot;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
 pub use github_webhook::GitHubWebhook;
 
-use crate::clock::Clock;
-use tokio::sync::Notify;
-
-use crate::slack::web::SlackWeb;
-use crate::slack::{SigningSecret, SlackUserId};
-use crate::source::LivePlan;
-use crate::store::{CommandLog, Store};
+use planbot_app::dispatch::App;
+use planbot_slack::SigningSecret;
 
 /// Slack's own payloads are a few KiB; anything far larger is not Slack.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Everything a request may need, shared by all of them.
+/// What the routes share: the application, and how to authenticate what
+/// reaches it over HTTP.
 pub struct AppState {
-    pub plan: Arc<LivePlan>,
-    pub store: Arc<dyn Store>,
+    pub app: Arc<App>,
     pub signing_secret: SigningSecret,
-    pub command_log: CommandLog,
-    pub clock: Arc<dyn Clock>,
-    /// Slack users who may change any task.
-    pub editors: Vec<SlackUserId>,
-    /// Set when the plan's home can be written: woken after each edit.
-    pub committer: Option<Arc<Notify>>,
     /// Set when the plan lives on GitHub and a webhook secret is configured.
     pub github_webhook: Option<GitHubWebhook>,
-    /// The Slack Web API (modals, messages), when a bot token is set.
-    pub slack_web: Option<SlackWeb>,
-    /// Posts follow-ups to Slack's `response_url`s.
-    pub responder: reqwest::Client,
-    /// Daily standups (commands, answers, the scheduler's service).
-    pub standups: Option<Arc<crate::standup::Standups>>,
-    /// The weekly digest (`/plan digest`).
-    pub digests: Option<Arc<crate::digest::Digests>>,
-    /// The App Home tab, published when someone opens it.
-    pub home: Option<Arc<crate::home::Home>>,
-    /// Task ids in conversation get their cards in the thread.
-    pub task_previews: bool,
 }
 
 impl AppState {
-    /// A read-only app: no editors, no write-back, no Slack or GitHub
-    /// integrations until their fields are set.
-    pub fn new(
-        plan: Arc<LivePlan>,
-        store: Arc<dyn Store>,
-        signing_secret: SigningSecret,
-        command_log: CommandLog,
-        clock: Arc<dyn Clock>,
-    ) -> AppState {
-        AppState {
-            plan,
-            store,
-            signing_secret,
-            command_log,
-            clock,
-            editors: Vec::new(),
-            committer: None,
-            github_webhook: None,
-            slack_web: None,
-            responder: reqwest::Client::new(),
-            standups: None,
-            digests: None,
-            home: None,
-            task_previews: false,
-        }
+    pub fn new(app: Arc<App>, signing_secret: SigningSecret) -> AppState {
+        AppState { app, signing_secret, github_webhook: None }
     }
 }
 
@@ -99,4 +56,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Slack's v0 signature over the raw body, at the app's clock.
+fn verify(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), AppError> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let now = state.app.clock().now().timestamp();
+    state.signing_secret.verify(header("x-slack-request-timestamp"), header("x-slack-signature"), body, now)?;
+    Ok(())
 }

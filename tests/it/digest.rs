@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use planbot::command::render_text;
 use planbot::digest::chart::{HEIGHT, WIDTH, render_png};
 use planbot::digest::content::{Snapshot, WeekFacts, build, snapshot_text};
 use planbot::plan::Plan;
+use planbot::reply::render_text;
 use planbot::slack::blocks::message_content;
 use planbot::store::Store;
 use support::fake_slack::FakeSlack;

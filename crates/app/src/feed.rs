@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
-use crate::command::{Block, Reply, Text};
 use crate::jobs::{Outcome, run_once};
 use planbot_domain::clock::Clock;
 use planbot_domain::plan::Plan;
 use planbot_domain::plan::diff::{TaskChange, changes};
+use planbot_reply::{Block, Reply, Text};
 use planbot_slack::web::{SlackWeb, SlackWebError};
 use planbot_source::{LivePlan, LoadedPlan, OnChange, PlanVersion, SourceError};
 use planbot_store::{JobKey, JobKind, Store, StoreError};

@@ -1,16 +1,24 @@
 //! The application layer: what planbot does with a payload that arrived,
-//! whichever transport brought it. `command`, `standup`, `digest`, `home`
-//! and `feed` are peers; the outbox committer (`writeback`) and the
-//! exactly-once job runner (`jobs`) serve them.
+//! whichever transport brought it.
+//!
+//! `dispatch` is the top: it decides which service answers a slash
+//! command, a click or an event. Below it `command`, `standup`, `digest`,
+//! `home`, `feed` and `previews` are peers; they share `views` (how a task
+//! looks), `caller` (who asks, what they may change), the outbox committer
+//! (`writeback`, with `notify` telling authors) and the exactly-once job
+//! runner (`jobs`).
 
+pub mod caller;
 pub mod command;
 pub mod digest;
+pub mod dispatch;
 pub mod feed;
 pub mod home;
 pub mod jobs;
 pub mod notify;
 pub mod previews;
 pub mod standup;
+pub mod views;
 pub mod writeback;
 
 /// A plan of the required columns and `rows`, for unit tests.

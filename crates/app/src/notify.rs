@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use crate::command::{Reply, Text, settled_reply};
+use crate::writeback::settled_reply;
 use crate::writeback::{Notice, Notifier};
+use planbot_reply::{Reply, Text};
 use planbot_slack::web::SlackWeb;
 
 pub struct SlackNotifier {

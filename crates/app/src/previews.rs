@@ -2,9 +2,9 @@
 //! in (or a mention of planbot) that names tasks gets their compact cards
 //! in its thread, each task once per thread, three at most.
 
-use crate::command::card::compact_card;
-use crate::command::{Block, Reply};
+use crate::views::compact_card;
 use planbot_domain::plan::{Plan, TaskId};
+use planbot_reply::{Block, Reply};
 
 /// At most this many cards answer one message.
 pub const MAX_PREVIEWS: usize = 3;
@@ -41,7 +41,7 @@ mod tests {
         ]);
         let found = named_tasks(&plan, "Is DEVOPS-035 waiting on auth-005? (DEVOPS-035, NOPE-999)");
         assert_eq!(found, vec![0, 1]);
-        let text = crate::command::render_text(&preview_reply(&plan, &found));
+        let text = planbot_reply::render_text(&preview_reply(&plan, &found));
         assert!(text.contains("DEVOPS-035 Deploy · devops · blocked · waits on AUTH-005"), "{text}");
     }
 }

@@ -8,6 +8,7 @@ pub mod interaction;
 pub mod markup;
 pub mod modals;
 mod rate_gate;
+pub mod respond;
 mod signature;
 mod slash_command;
 pub mod web;

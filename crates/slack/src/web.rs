@@ -30,6 +30,12 @@ type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 #[error("Slack Web API: {0}")]
 pub struct SlackWebError(String);
 
+impl SlackWebError {
+    pub fn new(message: impl Into<String>) -> SlackWebError {
+        SlackWebError(message.into())
+    }
+}
+
 /// A message planbot posted, which it may update later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedMessage {

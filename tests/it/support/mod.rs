@@ -41,6 +41,7 @@ use planbot::source::{BuiltinExample, InMemory, LivePlan, PlanFiles, PlanSource}
 use planbot::store::{Store, spawn_command_log};
 use planbot::writeback::{Committer, PlanWriter};
 use planbot::{AppState, router};
+use planbot_app::dispatch::{App, Parts, Services};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -49,6 +50,8 @@ pub const USER: &str = "U2CERLKJA";
 
 pub struct TestApp {
     pub router: Router,
+    /// The application behind the router (Socket Mode drives the same one).
+    pub app: Arc<App>,
     pub secret: SigningSecret,
     pub store: Arc<dyn Store>,
     pub plan: Arc<LivePlan>,
@@ -177,72 +180,47 @@ impl TestApp {
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
         let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
         let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
-        let slack_web = writable.as_ref().and_then(|w| w.slack.clone());
-        let (editors, committer) = match writable {
-            Some(Writable { writer, editors, .. }) => {
-                let committer =
-                    Committer::new(Arc::clone(&store), writer, Arc::clone(&clock)).with_live_plan(Arc::clone(&plan));
-                let committer = match notifier {
-                    Some(notifier) => committer.with_notifier(notifier),
-                    None => committer,
-                };
-                (editors, Some(Arc::new(committer)))
-            }
-            None => (Vec::new(), None),
-        };
-        let mut state =
-            AppState::new(Arc::clone(&plan), Arc::clone(&store), secret.clone(), command_log, Arc::clone(&clock));
-        state.editors = editors;
-        state.committer = committer.as_ref().map(|c| c.waker());
-        state.slack_web = slack_web;
-        let digest_channel = standup.as_ref().and_then(|setup| setup.config.channel.clone());
-        let standups = standup.map(|setup| {
-            let mut standups = planbot::standup::Standups::new(
-                Arc::clone(&store),
-                Arc::clone(&plan),
-                Arc::clone(&clock),
-                setup.team_tz,
-                setup.config,
-            )
-            .with_editors(state.editors.clone())
-            .with_fan_out(setup.fan_out);
-            if let Some(web) = &state.slack_web {
-                standups = standups.with_slack(web.clone());
-            }
-            if let Some(waker) = &state.committer {
-                standups = standups.with_committer(Arc::clone(waker));
-            }
-            Arc::new(standups)
-        });
-        let digests = standups.as_ref().map(|standups| {
-            let digests = planbot::digest::Digests::new(
-                Arc::clone(&store),
-                Arc::clone(&plan),
-                Arc::clone(&clock),
-                standups.team_tz(),
-                planbot::digest::DigestSchedule::default(),
-                digest_channel.clone(),
-            );
-            Arc::new(match &state.slack_web {
-                Some(web) => digests.with_slack(web.clone()),
-                None => digests,
+        let mut parts = Parts::new(Arc::clone(&plan), Arc::clone(&store), Arc::clone(&clock));
+        parts.command_log = Some(command_log);
+        parts.slack = writable.as_ref().and_then(|w| w.slack.clone());
+        let committer = writable.map(|Writable { writer, editors, .. }| {
+            parts.editors = editors;
+            let committer =
+                Committer::new(Arc::clone(&store), writer, Arc::clone(&clock)).with_live_plan(Arc::clone(&plan));
+            Arc::new(match notifier {
+                Some(notifier) => committer.with_notifier(notifier),
+                None => committer,
             })
         });
-        let home = standups.as_ref().map(|s| Arc::new(planbot::home::Home::new(Arc::clone(s))));
-        state.standups = standups.clone();
-        state.digests = digests.clone();
-        state.home = home.clone();
-        state.task_previews = standups.is_some();
-        TestApp { router: router(Arc::new(state)), secret, store, plan, committer, clock, standups, digests, home }
+        parts.committer = committer.as_ref().map(|c| c.waker());
+        parts.services = standup.map(|setup| Services {
+            team_tz: setup.team_tz,
+            digest_channel: setup.config.channel.clone(),
+            standup: setup.config,
+            digest_schedule: planbot::digest::DigestSchedule::default(),
+            task_previews: true,
+            fan_out: Some(setup.fan_out),
+        });
+        let app = Arc::new(parts.assemble());
+        let state = AppState::new(Arc::clone(&app), secret.clone());
+        TestApp {
+            router: router(Arc::new(state)),
+            secret,
+            store,
+            plan,
+            committer,
+            clock,
+            standups: app.standups().cloned(),
+            digests: app.digests().cloned(),
+            home: app.home().cloned(),
+            app,
+        }
     }
 
     /// An app whose only job here is GitHub's push webhook.
     pub async fn start_webhook(hook: planbot::http::GitHubWebhook) -> TestApp {
         let mut app = TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await;
-        let clock: Arc<dyn Clock> = Arc::clone(&app.clock);
-        let (command_log, _writer) = spawn_command_log(Arc::clone(&app.store));
-        let mut state =
-            AppState::new(Arc::clone(&app.plan), Arc::clone(&app.store), app.secret.clone(), command_log, clock);
+        let mut state = AppState::new(Arc::clone(&app.app), app.secret.clone());
         state.github_webhook = Some(hook);
         app.router = router(Arc::new(state));
         app

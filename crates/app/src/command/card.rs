@@ -1,8 +1,9 @@
 //! `status ID` and `deps ID`: one task, and what it waits on.
 
-use super::{Context, task_line};
-use planbot_domain::plan::{Cell, Plan, Status, Task, TaskId};
-use planbot_reply::{Block, Button, Reply, Span, Text};
+use super::Context;
+use crate::views::{card_buttons, task_line};
+use planbot_domain::plan::{Cell, Plan, Task, TaskId};
+use planbot_reply::{Block, Reply, Span, Text};
 
 /// The task card: everything a person needs to act on one task.
 pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
@@ -41,47 +42,6 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
         blocks.push(Block::Buttons(card_buttons(task)));
     }
     Reply::new(blocks)
-}
-
-/// A task in a few lines, for a preview in conversation: status, id,
-/// title, owner, and what it waits on.
-pub fn compact_card(plan: &Plan, position: usize) -> Vec<Block> {
-    let mut line = task_line(plan, position);
-    let waits = plan.unmet_dependencies(position);
-    if !waits.is_empty() {
-        line = line.and_plain(format!(" · waits on {}", waits.join(", ")));
-    }
-    vec![Block::Paragraph(line)]
-}
-
-/// The task-card actions for `task` (Home tab, previews).
-pub fn actions_for(task: &Task) -> Block {
-    Block::Buttons(card_buttons(task))
-}
-
-pub const START: &str = "task_start";
-pub const DONE: &str = "task_done";
-pub const BLOCK: &str = "task_block";
-pub const NOTE: &str = "task_note";
-
-/// What can be done to the task from its card.
-fn card_buttons(task: &Task) -> Vec<Button> {
-    let button = |label: &str, action_id, primary| Button {
-        label: label.into(),
-        action_id,
-        value: task.id.to_string(),
-        primary,
-    };
-    let mut buttons = Vec::new();
-    if task.status() != Some(Status::InProgress) {
-        buttons.push(button("Start", START, false));
-    }
-    if !task.is_done() {
-        buttons.push(button("Done", DONE, true));
-    }
-    buttons.push(button("Block…", BLOCK, false));
-    buttons.push(button("Note…", NOTE, false));
-    buttons
 }
 
 fn card_fields(task: &Task) -> Vec<(String, Text)> {

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use super::card::{find_task, missing_task};
 use super::grammar::EditAction;
 use super::lists::resolve_owner;
-use super::{Caller, CommandError, Context, who_are_you};
+use super::{CommandError, Context};
+use crate::caller::{Caller, may_change, who_are_you};
 use planbot_domain::people::SlackUserId;
 use planbot_domain::plan::{Change, Edit, Status, Task};
 use planbot_reply::{Block, Reply, Text};
@@ -89,20 +90,6 @@ async fn refuse_unless_allowed(
         }
     }
     Ok(Some(Reply::message(text)))
-}
-
-/// Whether `user` may change `task`: editors may change anything, others
-/// the tasks of a role an editor granted them.
-pub(crate) async fn may_change(
-    store: &dyn Store,
-    editors: &[SlackUserId],
-    user: &SlackUserId,
-    task: &Task,
-) -> Result<bool, planbot_store::StoreError> {
-    if editors.contains(user) {
-        return Ok(true);
-    }
-    Ok(store.granted_roles(user).await?.iter().any(|role| task.owned_by(role)))
 }
 
 /// How notes name the author: their Slack name, else their role.

@@ -1,6 +1,7 @@
 //! Lists of tasks: `next`, `owner`, `mine`, `search`, and the `lint` report.
 
-use super::{Context, task_line};
+use super::Context;
+use crate::views::task_line;
 use planbot_domain::plan::{Plan, Status};
 use planbot_reply::{Block, Reply, Text};
 

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, task_line};
+use super::Context;
+use crate::views::task_line;
 use planbot_domain::plan::{Plan, Status};
 use planbot_reply::{Block, Reply, Text};
 

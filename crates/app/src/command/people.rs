@@ -3,7 +3,8 @@
 use chrono::Utc;
 
 use super::lists::{owners_tasks, resolve_owner};
-use super::{CommandError, Context, who_are_you};
+use super::{CommandError, Context};
+use crate::caller::who_are_you;
 use planbot_domain::people::SlackUserId;
 use planbot_reply::{Reply, Text};
 use planbot_store::Store;

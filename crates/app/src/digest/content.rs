@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 
 use super::chart::ChartData;
-use crate::command::{Block, Reply, Text, task_line};
+use crate::views::task_line;
 use planbot_domain::plan::{Plan, Priority, Status, TaskId};
+use planbot_reply::{Block, Reply, Text};
 
 /// The chart covers eight weeks.
 pub const HISTORY_DAYS: i64 = 56;

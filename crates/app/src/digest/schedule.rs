@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
-use crate::standup::resolve_local;
+use planbot_domain::standup::resolve_local;
 
 /// A digest posted more than this after its time is marked late.
 const LATE_AFTER: Duration = Duration::hours(1);

@@ -11,12 +11,13 @@ use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use tokio::task::JoinHandle;
 
-use crate::command::card::actions_for;
-use crate::command::{Block, Button, Reply, Text, task_line};
 use crate::standup::messages::{WRITE_UPDATE, day_label, open_tasks};
 use crate::standup::{StandupError, Standups};
+use crate::views::actions_for;
+use crate::views::task_line;
 use planbot_domain::people::SlackUserId;
 use planbot_domain::plan::Status;
+use planbot_reply::{Block, Button, Reply, Text};
 use planbot_slack::blocks::message_content;
 use planbot_store::{DigestRecord, StoreError};
 

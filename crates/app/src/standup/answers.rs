@@ -9,12 +9,12 @@ use planbot_slack::SlackView;
 
 use super::messages::{self, APPLY_MENTIONED, day_label};
 use super::service::{Recorded, Roster, StandupError, Standups};
-use crate::command::edits::may_change;
-use crate::command::{Block, Button, Reply, Text};
+use crate::caller::may_change;
 use crate::standup::forms::{TaskChoice, read_update, update_form};
 use planbot_domain::people::SlackUserId;
 use planbot_domain::plan::{Change, Column, Edit, Status, TaskId};
 use planbot_domain::standup::{Answer, AnswerSource, Response, mentioned_changes};
+use planbot_reply::{Block, Button, Reply, Text};
 use planbot_store::{JobKey, JobKind, NewEdit, StoreError};
 
 /// The question a plain message answers.

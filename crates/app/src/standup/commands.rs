@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 
 use super::messages::day_label;
 use super::service::{StandupError, Standups};
-use crate::command::{Block, Caller, Reply, Text};
+use crate::caller::Caller;
 use planbot_domain::people::SlackUserId;
+use planbot_reply::{Block, Reply, Text};
 use planbot_store::{Member, Membership, SkipDay};
 
 const HISTORY_SHOWN: u32 = 5;
@@ -53,7 +54,7 @@ pub async fn standup(
     caller: Option<&Caller<'_>>,
     words: &[String],
 ) -> Result<Reply, StandupError> {
-    let Some(caller) = caller else { return Ok(crate::command::who_are_you()) };
+    let Some(caller) = caller else { return Ok(crate::caller::who_are_you()) };
     let verb = words.first().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
     let args = words.get(1..).unwrap_or_default();
     let editor_only = matches!(verb.as_str(), "config" | "skip" | "unskip" | "send-prompts" | "send-summary");
@@ -76,7 +77,7 @@ pub async fn standup(
 
 /// Answers `/plan away until DATE` and `/plan away off`.
 pub async fn away(standups: &Standups, caller: Option<&Caller<'_>>, words: &[String]) -> Result<Reply, StandupError> {
-    let Some(caller) = caller else { return Ok(crate::command::who_are_you()) };
+    let Some(caller) = caller else { return Ok(crate::caller::who_are_you()) };
     let today = standups.clock().today();
     let words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.eq_ignore_ascii_case("until")).collect();
     match words.as_slice() {

@@ -6,9 +6,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::command::{Block, Button, Reply, Text, task_line};
+use crate::views::task_line;
 use planbot_domain::plan::{Plan, Status};
 use planbot_domain::standup::Answer;
+use planbot_reply::{Block, Button, Reply, Text};
 use planbot_store::Member;
 
 /// The "Write update" button; its value is the standup's day.
@@ -196,8 +197,8 @@ pub fn plural(count: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command::render_text;
     use crate::standup::{AnswerSource, Response};
+    use planbot_reply::render_text;
 
     fn plan() -> Plan {
         crate::plan_of(&[

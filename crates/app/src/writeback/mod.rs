@@ -9,9 +9,11 @@
 
 mod committer;
 mod message;
+mod notices;
 mod notify;
 
 pub use committer::{Committer, DrainReport};
 pub use message::commit_message;
+pub use notices::{APPLY_ANYWAY, settled_reply};
 pub use notify::{Notice, Notifier, Outcome as NoticeOutcome};
 pub use planbot_source::{Head, PlanWriter, Revision, WriteError, Written};

@@ -1,6 +1,6 @@
 //! What authors are told once their edits are written (or not).
 
-use crate::writeback::{Notice, NoticeOutcome};
+use super::{Notice, NoticeOutcome};
 use planbot_reply::{Block, Button, Reply, Text};
 
 pub const APPLY_ANYWAY: &str = "apply_anyway";

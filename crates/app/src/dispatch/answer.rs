@@ -1,0 +1,160 @@
+//! `/plan …`: which service answers which verb.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{App, DispatchError};
+use crate::caller::Caller;
+use crate::command::{self, Command, Context, Request, card, edits, help, lists, overview, people};
+use crate::standup;
+use planbot_reply::{Reply, Text};
+use planbot_slack::SlashCommand;
+use planbot_source::LoadedPlan;
+use planbot_store::CommandRecord;
+
+/// The plan as it is now, and the names answers use for it.
+pub struct PlanSnapshot {
+    loaded: Arc<LoadedPlan>,
+    plan_path: String,
+    source_name: String,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+impl PlanSnapshot {
+    pub fn loaded(&self) -> &LoadedPlan {
+        &self.loaded
+    }
+
+    pub(crate) fn context<'a>(&'a self, app: &'a App) -> Context<'a> {
+        Context {
+            plan: &self.loaded.plan,
+            now: self.now,
+            today: self.today,
+            plan_path: &self.plan_path,
+            source_name: &self.source_name,
+            writable: app.writable(),
+            editors: &app.editors,
+        }
+    }
+}
+
+impl App {
+    pub fn snapshot(&self) -> PlanSnapshot {
+        PlanSnapshot {
+            loaded: self.plan.current(),
+            plan_path: self.plan.source().csv_display_path(),
+            source_name: self.plan.source().describe(),
+            now: self.clock.now(),
+            today: self.clock.today(),
+        }
+    }
+
+    /// A slash command: the answer travels in the acknowledgement. Edits
+    /// are queued before it returns; the committer is woken for them.
+    pub async fn slash_command(&self, slash: &SlashCommand) -> Result<Reply, DispatchError> {
+        let started = Instant::now();
+        if !slash.command.eq_ignore_ascii_case(&self.command_name) {
+            return Ok(self.not_my_command(&slash.command));
+        }
+        let request = command::parse(&slash.text);
+        let caller =
+            Caller { user: &slash.user_id, name: slash.user_name.as_deref(), request_id: slash.trigger_id.as_deref() };
+        let outcome = self.answer(&request, Some(&caller)).await;
+        if matches!(request.command, Command::Edit { .. }) {
+            self.wake_committer();
+        }
+        self.record(slash, &request, started.elapsed(), outcome.is_ok());
+        outcome
+    }
+
+    /// Answers a request from whoever `caller` is (the command line may
+    /// not know).
+    pub async fn answer(&self, request: &Request, caller: Option<&Caller<'_>>) -> Result<Reply, DispatchError> {
+        let snapshot = self.snapshot();
+        let ctx = snapshot.context(self);
+        let store = self.store.as_ref();
+        let user = caller.map(|c| c.user);
+        let reply = match &request.command {
+            Command::IAm(names) => people::iam(&ctx, store, user, names).await?,
+            Command::Mine => people::mine(&ctx, store, user).await?,
+            Command::Edit { task, action } => edits::edit(&ctx, store, caller, task, action).await?,
+            Command::Grant { user: who, role } => edits::grant(&ctx, store, caller, who, role, false).await?,
+            Command::Revoke { user: who, role } => edits::grant(&ctx, store, caller, who, role, true).await?,
+            Command::Pending => edits::pending(&ctx, store, caller).await?,
+            Command::Standup(words) => match &self.standups {
+                Some(standups) => standup::commands::standup(standups, caller, words).await?,
+                None => not_running("Standups are"),
+            },
+            Command::Away(words) => match &self.standups {
+                Some(standups) => standup::commands::away(standups, caller, words).await?,
+                None => not_running("Standups are"),
+            },
+            Command::Digest => match &self.digests {
+                Some(digests) => digests.build_now().await?.reply,
+                None => not_running("The digest is"),
+            },
+            Command::Help => help::help(None),
+            Command::Overview => overview::overview(&ctx),
+            Command::Status(id) => card::task_card(&ctx, id),
+            Command::Blockers => overview::blockers(&ctx),
+            Command::Milestones => overview::milestones(&ctx),
+            Command::Next(owner) => lists::next(&ctx, owner.as_deref()),
+            Command::Owner(name) => lists::owner(&ctx, name),
+            Command::Deps(id) => card::dependencies(&ctx, id),
+            Command::Search(words) => lists::search(&ctx, words),
+            Command::Lint => lists::lint(&ctx),
+            Command::Unknown { typed, hint } => help::help(Some((typed, *hint))),
+        };
+        Ok(reply.with_visibility(request.visibility))
+    }
+
+    /// Another app's command sent to planbot's URL changes nothing.
+    fn not_my_command(&self, typed: &str) -> Reply {
+        tracing::warn!(command = typed, expected = %self.command_name, "refused a slash command planbot does not own");
+        Reply::message(Text::plain("planbot only answers ").and_code(self.command_name.clone()).and_plain(format!(
+            "; {} is not its command. Check the Slack app's slash command settings.",
+            clip(typed, 40)
+        )))
+    }
+
+    /// One structured log line and one command-log row per answered command.
+    fn record(&self, slash: &SlashCommand, request: &Request, latency: Duration, ok: bool) {
+        let verb = request.command.verb();
+        let task_id = request.command.task_argument().map(str::to_owned);
+        tracing::info!(
+            user = %slash.user_id,
+            channel = slash.channel_id.as_deref().unwrap_or(""),
+            verb,
+            task_id = task_id.as_deref().unwrap_or(""),
+            latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+            ok,
+            "answered /plan"
+        );
+        if let Some(log) = &self.command_log {
+            log.record(CommandRecord {
+                at: self.clock.now(),
+                user: Some(slash.user_id.clone()),
+                channel: slash.channel_id.clone(),
+                verb: verb.to_owned(),
+                task_id,
+                latency,
+                outcome: if ok { "ok" } else { "error" }.to_owned(),
+            });
+        }
+    }
+}
+
+fn not_running(what: &str) -> Reply {
+    Reply::message(Text::plain(format!("{what} not running here.")))
+}
+
+/// At most `max` characters of text a person typed, for echoing it back.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
