@@ -22,7 +22,7 @@ use crate::source::{LivePlan, OnBroken, spawn_reloader};
 use crate::standup::Standups;
 use crate::store::{Store, spawn_command_log};
 use crate::writeback::{Committer, Notifier, PlanWriter};
-use planbot_app::dispatch::{App, Parts, Services};
+use planbot_app::dispatch::{App, InboxWorker, Parts, Services};
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -85,26 +85,30 @@ pub(super) fn services(config: &Config) -> Services {
     }
 }
 
-/// The standup scheduler, the digest and the Home tab's refresh.
+/// The inbox worker, the standup scheduler, the digest and the Home tab's
+/// refresh.
 struct Loops {
+    inbox: InboxWorker,
     standups: Option<Arc<Standups>>,
     scheduler: Option<JoinHandle<()>>,
     others: Vec<JoinHandle<()>>,
 }
 
 impl Loops {
-    fn spawn(app: &App) -> Loops {
+    fn spawn(app: &Arc<App>) -> Loops {
+        let inbox = app.spawn_inbox();
         let standups = app.standups().cloned();
         let scheduler = standups.clone().map(Standups::spawn);
         let mut others = Vec::new();
         others.extend(app.digests().cloned().map(spawn_digests));
         others.extend(app.home().cloned().map(Home::spawn));
-        Loops { standups, scheduler, others }
+        Loops { inbox, standups, scheduler, others }
     }
 
-    /// Standup sends in flight finish; nothing new starts.
+    /// Deliveries and standup sends in flight finish; nothing new starts.
     async fn stop(self) {
         self.others.iter().for_each(JoinHandle::abort);
+        self.inbox.stop().await;
         if let Some(standups) = &self.standups {
             standups.stop();
         }

@@ -21,10 +21,10 @@ pub enum AppError {
     /// as a bare failure).
     #[error("command failed: {0}")]
     Command(#[from] DispatchError),
-    /// An event that could not be checked against those already handled:
-    /// a 500 makes Slack deliver it again later.
-    #[error("event not recorded: {0}")]
-    EventNotRecorded(DispatchError),
+    /// A delivery that was not kept (or not understood): a 500 makes Slack
+    /// deliver it again later rather than it being lost.
+    #[error("delivery not kept: {0}")]
+    NotKept(DispatchError),
 }
 
 impl IntoResponse for AppError {
@@ -46,8 +46,12 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %reason, "command failed");
                 Json(blocks::command_response(&reason.apology())).into_response()
             }
-            AppError::EventNotRecorded(reason) => {
-                tracing::error!(error = %reason, "event not recorded; Slack will retry");
+            AppError::NotKept(DispatchError::Malformed(reason)) => {
+                tracing::warn!(reason = %reason, "rejected a malformed delivery");
+                (StatusCode::BAD_REQUEST, "malformed payload").into_response()
+            }
+            AppError::NotKept(reason) => {
+                tracing::error!(error = %reason, "delivery not kept; Slack will retry");
                 (StatusCode::INTERNAL_SERVER_ERROR, "try again later").into_response()
             }
         }

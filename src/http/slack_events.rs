@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::ack::HttpAck;
 use super::{AppError, AppState, verify};
-use planbot_slack::events::EventPayload;
+use planbot_slack::events::payload_of;
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     verify(&state, &headers, &body)?;
-    let payload = EventPayload::parse(&body).map_err(|e| AppError::BadInteraction(e.to_string()))?;
-    let ack = state.app.event(payload).await.map_err(AppError::EventNotRecorded)?;
+    let payload = payload_of(&body).map_err(|e| AppError::BadInteraction(e.to_string()))?;
+    let ack = state.app.event(&payload).await.map_err(AppError::NotKept)?;
     Ok(HttpAck(ack).into_response())
 }

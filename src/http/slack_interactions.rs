@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::ack::HttpAck;
 use super::{AppError, AppState, verify};
-use planbot_slack::interaction::Interaction;
+use planbot_slack::interaction::payload_of;
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     verify(&state, &headers, &body)?;
-    let interaction = Interaction::parse(&body).map_err(|e| AppError::BadInteraction(e.to_string()))?;
-    Ok(HttpAck(state.app.interaction(interaction).await).into_response())
+    let payload = payload_of(&body).map_err(|e| AppError::BadInteraction(e.to_string()))?;
+    let ack = state.app.interaction(&payload).await.map_err(AppError::NotKept)?;
+    Ok(HttpAck(ack).into_response())
 }

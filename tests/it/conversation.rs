@@ -43,8 +43,7 @@ async fn task_ids_in_conversation_get_their_cards_once_per_thread(store: Arc<dyn
         assert_eq!(response.status.as_u16(), 200);
     }
     team.app.event(&channel_message("Ev2", "app_mention", "U0ANA0001", text, "1761555600.000100", None), None).await;
-    wait_until(|| !replies_in(&team, "1761555600.000100").is_empty()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    team.app.inbox_settled().await;
     let replies = replies_in(&team, "1761555600.000100");
     assert_eq!(replies.len(), 1, "one answer for one message: {replies:?}");
     assert!(
@@ -72,7 +71,7 @@ async fn task_ids_in_conversation_get_their_cards_once_per_thread(store: Arc<dyn
     own["event"]["bot_id"] = json!(BOT_ID);
     own["event"]["subtype"] = json!("bot_message");
     team.app.event(&own, None).await;
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    team.app.inbox_settled().await;
     assert!(replies_in(&team, "1761555800.000300").is_empty());
 }
 

@@ -193,8 +193,7 @@ async fn status_words_in_a_message_are_offered_not_applied(store: Arc<dyn Store>
         let response = team.dm(EDITOR, "AUTH-005 done, FE-004 still blocked", "Ev0100", retry).await;
         assert_eq!(response.status.as_u16(), 200);
     }
-    wait_until(|| !team.dms_to(EDITOR).is_empty()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    team.app.inbox_settled().await;
     let replies = team.dms_to(EDITOR);
     assert_eq!(replies.len(), 1, "one reply for three deliveries");
     let offer = text_of(&replies[0]);
@@ -211,6 +210,7 @@ async fn status_words_in_a_message_are_offered_not_applied(store: Arc<dyn Store>
         }))
         .await;
     assert_eq!(click.status.as_u16(), 200);
+    team.app.inbox_settled().await;
     team.app.committer().drain().await.unwrap();
     assert!(team._folder.csv().lines().any(|l| l.starts_with("AUTH-005,") && l.contains(",completed,")));
 }

@@ -218,7 +218,78 @@ async fn events_are_handled_once_and_forgotten_after_an_hour(store: Arc<dyn Stor
     assert!(store.standups().first_delivery("T1:Ev1", now + chrono::Duration::hours(2)).await.unwrap());
 }
 
+async fn a_delivery_is_kept_once_and_claimed_by_one_worker_until_done(store: Arc<dyn Store>) {
+    let inbox = store.inbox();
+    let now = Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap();
+    let first = inbox.accept_delivery("event:T1:Ev1", "event", r#"{"a":1}"#, now).await.unwrap();
+    assert!(first.is_some());
+    assert_eq!(inbox.accept_delivery("event:T1:Ev1", "event", r#"{"a":1}"#, now).await.unwrap(), None);
+    let depth = inbox.inbox_depth().await.unwrap();
+    assert_eq!((depth.pending, depth.failed, depth.oldest_pending), (1, 0, Some(now)));
+
+    let lease = Duration::from_secs(60);
+    let claimed = inbox.claim_deliveries(now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        (claimed[0].kind.as_str(), claimed[0].payload.as_str(), claimed[0].attempts),
+        ("event", r#"{"a":1}"#, 1)
+    );
+    assert!(inbox.claim_deliveries(now, lease, 10).await.unwrap().is_empty(), "held while its lease runs");
+    let after_lease = now + chrono::Duration::seconds(61);
+    let again = inbox.claim_deliveries(after_lease, lease, 10).await.unwrap();
+    assert_eq!(again.iter().map(|d| d.attempts).collect::<Vec<_>>(), [2], "a dead worker's delivery is taken over");
+    inbox.finish_delivery(again[0].id, after_lease).await.unwrap();
+    assert!(inbox.claim_deliveries(after_lease + chrono::Duration::hours(1), lease, 10).await.unwrap().is_empty());
+    assert_eq!(inbox.inbox_depth().await.unwrap().pending, 0);
+    assert_eq!(inbox.accept_delivery("event:T1:Ev1", "event", "{}", after_lease).await.unwrap(), None);
+    assert_eq!(inbox.prune_deliveries(now + chrono::Duration::days(3)).await.unwrap(), 1);
+}
+
+async fn a_failed_delivery_waits_for_its_retry_and_a_released_one_is_free_at_once(store: Arc<dyn Store>) {
+    let inbox = store.inbox();
+    let now = Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap();
+    let lease = Duration::from_secs(60);
+    inbox.accept_delivery("click:1", "click", "{}", now).await.unwrap();
+    inbox.accept_delivery("click:2", "click", "{}", now).await.unwrap();
+    let claimed = inbox.claim_deliveries(now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    let retry_at = now + chrono::Duration::seconds(30);
+    inbox.retry_delivery(claimed[0].id, "Slack answered 500", retry_at, false).await.unwrap();
+    inbox.release_deliveries(&[claimed[1].id]).await.unwrap();
+    let free_now = inbox.claim_deliveries(now, lease, 10).await.unwrap();
+    assert_eq!(free_now.iter().map(|d| (d.id, d.attempts)).collect::<Vec<_>>(), [(claimed[1].id, 1)]);
+    inbox.finish_delivery(claimed[1].id, now).await.unwrap();
+    let due = inbox.claim_deliveries(retry_at, lease, 10).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), [claimed[0].id]);
+    inbox.retry_delivery(claimed[0].id, "gave up", retry_at, true).await.unwrap();
+    let depth = inbox.inbox_depth().await.unwrap();
+    assert_eq!((depth.pending, depth.failed), (0, 1));
+    assert!(inbox.claim_deliveries(retry_at + chrono::Duration::days(1), lease, 10).await.unwrap().is_empty());
+}
+
+async fn concurrent_inbox_claims_never_share_a_delivery(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    for n in 0..40 {
+        store.inbox().accept_delivery(&format!("event:T1:Ev{n}"), "event", "{}", now).await.unwrap();
+    }
+    let claims = (0..8).map(|_| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move { store.inbox().claim_deliveries(now, Duration::from_secs(60), 10).await.unwrap() })
+    });
+    let mut ids: Vec<i64> = Vec::new();
+    for claim in claims {
+        ids.extend(claim.await.unwrap().iter().map(|d| d.id));
+    }
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((total, ids.len()), (40, 40), "every delivery claimed exactly once");
+}
+
 support::on_both_engines!(
+    a_delivery_is_kept_once_and_claimed_by_one_worker_until_done,
+    a_failed_delivery_waits_for_its_retry_and_a_released_one_is_free_at_once,
+    concurrent_inbox_claims_never_share_a_delivery,
     a_scheduled_job_is_claimed_once_retried_when_due_and_never_after_done,
     concurrent_job_claims_have_one_winner,
     events_are_handled_once_and_forgotten_after_an_hour,

@@ -39,16 +39,26 @@ fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// An HTTP delivery's body as JSON.
+pub fn payload_of(body: &[u8]) -> Result<Value, EventError> {
+    serde_json::from_slice(body).map_err(|e| EventError(e.to_string()))
+}
+
 impl EventPayload {
+    /// An HTTP delivery's body.
     pub fn parse(body: &[u8]) -> Result<EventPayload, EventError> {
-        let payload: Value = serde_json::from_slice(body).map_err(|e| EventError(e.to_string()))?;
-        match text(&payload, "type").as_deref() {
+        EventPayload::from_value(&payload_of(body)?)
+    }
+
+    /// The payload as JSON, whichever transport brought it.
+    pub fn from_value(payload: &Value) -> Result<EventPayload, EventError> {
+        match text(payload, "type").as_deref() {
             Some("url_verification") => Ok(EventPayload::UrlVerification {
-                challenge: text(&payload, "challenge").ok_or_else(|| EventError("no challenge".into()))?,
+                challenge: text(payload, "challenge").ok_or_else(|| EventError("no challenge".into()))?,
             }),
             Some("event_callback") => {
-                let team = text(&payload, "team_id").unwrap_or_default();
-                let id = text(&payload, "event_id").ok_or_else(|| EventError("no event_id".into()))?;
+                let team = text(payload, "team_id").unwrap_or_default();
+                let id = text(payload, "event_id").ok_or_else(|| EventError("no event_id".into()))?;
                 let event = payload.get("event").cloned().unwrap_or(Value::Null);
                 // Event ids are unique per workspace.
                 Ok(EventPayload::Callback { event_id: format!("{team}:{id}"), event: Event::parse(&event) })

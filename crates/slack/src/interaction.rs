@@ -50,16 +50,25 @@ fn text(value: &Value, path: &[&str]) -> Option<String> {
     path.iter().try_fold(value, |v, key| v.get(key)).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// The JSON payload of an HTTP delivery (the form field `payload`).
+pub fn payload_of(body: &[u8]) -> Result<Value, InteractionError> {
+    let form: Form = serde_urlencoded::from_bytes(body).map_err(|e| InteractionError::Malformed(e.to_string()))?;
+    serde_json::from_str(&form.payload).map_err(|e| InteractionError::Malformed(e.to_string()))
+}
+
 impl Interaction {
+    /// An HTTP delivery's body (the form field `payload`).
     pub fn parse(body: &[u8]) -> Result<Interaction, InteractionError> {
-        let form: Form = serde_urlencoded::from_bytes(body).map_err(|e| InteractionError::Malformed(e.to_string()))?;
-        let payload: Value =
-            serde_json::from_str(&form.payload).map_err(|e| InteractionError::Malformed(e.to_string()))?;
-        let kind = text(&payload, &["type"]).unwrap_or_default();
-        let user = text(&payload, &["user", "id"])
+        Interaction::from_value(&payload_of(body)?)
+    }
+
+    /// The payload as JSON, whichever transport brought it.
+    pub fn from_value(payload: &Value) -> Result<Interaction, InteractionError> {
+        let kind = text(payload, &["type"]).unwrap_or_default();
+        let user = text(payload, &["user", "id"])
             .and_then(|id| id.parse().ok())
             .ok_or_else(|| InteractionError::Malformed("no user".into()))?;
-        let name = text(&payload, &["user", "username"]).or_else(|| text(&payload, &["user", "name"]));
+        let name = text(payload, &["user", "username"]).or_else(|| text(payload, &["user", "name"]));
         let actor = Actor { user, name };
         match kind.as_str() {
             "block_actions" => {
@@ -68,8 +77,8 @@ impl Interaction {
                     actor,
                     action_id: text(&action, &["action_id"]).unwrap_or_default(),
                     value: text(&action, &["value"]).unwrap_or_default(),
-                    trigger_id: text(&payload, &["trigger_id"]).unwrap_or_default(),
-                    response_url: text(&payload, &["response_url"]),
+                    trigger_id: text(payload, &["trigger_id"]).unwrap_or_default(),
+                    response_url: text(payload, &["response_url"]),
                 })
             }
             "view_submission" => {

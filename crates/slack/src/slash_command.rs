@@ -23,6 +23,8 @@ pub struct SlashCommand {
 pub enum SlashCommandError {
     #[error("the form is not a slash command: {0}")]
     Form(#[from] serde_urlencoded::de::Error),
+    #[error("the payload is not a slash command: {0}")]
+    Json(#[from] serde_json::Error),
     #[error(transparent)]
     User(#[from] super::InvalidSlackUserId),
 }
@@ -60,7 +62,19 @@ impl SlashCommand {
             return Ok(SlashCommandForm::SslCheck);
         }
         let form: Form = serde_urlencoded::from_bytes(body)?;
-        Ok(SlashCommandForm::Command(SlashCommand {
+        Ok(SlashCommandForm::Command(form.into_command()?))
+    }
+
+    /// A Socket Mode envelope's payload: the same fields as a JSON object.
+    pub fn from_value(payload: &serde_json::Value) -> Result<SlashCommand, SlashCommandError> {
+        Form::deserialize(payload)?.into_command()
+    }
+}
+
+impl Form {
+    fn into_command(self) -> Result<SlashCommand, SlashCommandError> {
+        let form = self;
+        Ok(SlashCommand {
             user_id: form.user_id.parse()?,
             user_name: form.user_name,
             command: form.command,
@@ -69,7 +83,7 @@ impl SlashCommand {
             channel_id: form.channel_id,
             response_url: form.response_url,
             trigger_id: form.trigger_id,
-        }))
+        })
     }
 }
 

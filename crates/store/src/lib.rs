@@ -4,6 +4,7 @@
 //! its own migrations folder embedded in the binary.
 
 mod command_log;
+mod inbox;
 pub(crate) mod outbox;
 mod postgres;
 mod shared;
@@ -18,6 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use command_log::{CommandLog, spawn_command_log};
+pub use inbox::{Delivery, InboxDepth, InboxStore};
 pub use outbox::{EditState, NewEdit, QueuedEdit, Settlement};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -72,6 +74,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Standups, holidays, scheduled jobs and handled events.
     fn standups(&self) -> &dyn StandupStore;
+
+    /// Deliveries acknowledged to Slack and not yet worked off.
+    fn inbox(&self) -> &dyn InboxStore;
 
     /// Applies the embedded migrations that have not run yet.
     async fn migrate(&self) -> Result<(), StoreError>;

@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::inbox::impl_inbox_queries;
 use super::shared::impl_store_queries;
 use super::standup_queries::impl_standup_queries;
 use super::{Engine, StoreError};
@@ -33,3 +34,4 @@ impl PostgresStore {
 
 impl_store_queries!(PostgresStore, Engine::Postgres, lock_claimed_rows: " FOR UPDATE SKIP LOCKED");
 impl_standup_queries!(PostgresStore);
+impl_inbox_queries!(PostgresStore, lock_claimed_rows: " FOR UPDATE SKIP LOCKED");

@@ -14,6 +14,10 @@ macro_rules! impl_store_queries {
                 self
             }
 
+            fn inbox(&self) -> &dyn $crate::InboxStore {
+                self
+            }
+
             async fn migrate(&self) -> Result<(), $crate::StoreError> {
                 Self::MIGRATOR.run(&self.pool).await?;
                 Ok(())

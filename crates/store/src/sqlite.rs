@@ -8,6 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::inbox::impl_inbox_queries;
 use super::shared::impl_store_queries;
 use super::standup_queries::impl_standup_queries;
 use super::{Engine, StoreError};
@@ -37,3 +38,4 @@ impl SqliteStore {
 
 impl_store_queries!(SqliteStore, Engine::Sqlite, lock_claimed_rows: "");
 impl_standup_queries!(SqliteStore);
+impl_inbox_queries!(SqliteStore, lock_claimed_rows: "");

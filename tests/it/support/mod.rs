@@ -52,6 +52,8 @@ pub struct TestApp {
     pub router: Router,
     /// The application behind the router (Socket Mode drives the same one).
     pub app: Arc<App>,
+    /// Works off kept deliveries, as in `serve`.
+    inbox: Arc<tokio::sync::Mutex<Option<planbot_app::dispatch::InboxWorker>>>,
     pub secret: SigningSecret,
     pub store: Arc<dyn Store>,
     pub plan: Arc<LivePlan>,
@@ -202,6 +204,7 @@ impl TestApp {
             fan_out: Some(setup.fan_out),
         });
         let app = Arc::new(parts.assemble());
+        let inbox = Arc::new(tokio::sync::Mutex::new(Some(app.spawn_inbox())));
         let state = AppState::new(Arc::clone(&app), secret.clone());
         TestApp {
             router: router(Arc::new(state)),
@@ -214,6 +217,7 @@ impl TestApp {
             digests: app.digests().cloned(),
             home: app.home().cloned(),
             app,
+            inbox,
         }
     }
 
@@ -236,6 +240,28 @@ impl TestApp {
             .body(Body::from(body.to_owned()))
             .expect("request");
         self.send(request).await.status
+    }
+
+    /// Waits until every kept delivery has been worked off (the inbox
+    /// holds nothing pending), so that what the deliveries did can be
+    /// checked, and what they did not do can be too.
+    pub async fn inbox_settled(&self) {
+        for _ in 0..1000 {
+            let depth = self.store.inbox().inbox_depth().await.expect("inbox readable");
+            if depth.pending == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the inbox still holds deliveries after 10 s");
+    }
+
+    /// Stops working off the inbox, as `serve` does on SIGTERM: the
+    /// delivery in hand finishes, the rest wait for the next start.
+    pub async fn stop_inbox(&self) {
+        if let Some(worker) = self.inbox.lock().await.take() {
+            worker.stop().await;
+        }
     }
 
     pub fn committer(&self) -> &Committer {

@@ -5,9 +5,12 @@
 //! through its `response_url`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use super::{Ack, App};
+use serde_json::Value;
+
+use super::events::failed;
+use super::inbox::{Kind, WorkError};
+use super::{Ack, App, DispatchError};
 use crate::caller::Caller;
 use crate::command::{Command, EditAction, Request, edits, parse};
 use crate::standup::forms::{CONFIG_CALLBACK, UPDATE_CALLBACK, read_config};
@@ -20,33 +23,52 @@ use planbot_slack::interaction::{Actor, Interaction};
 use planbot_slack::modals::{Ask, TEXT_BLOCK, text_modal};
 
 impl App {
-    pub async fn interaction(self: &Arc<Self>, interaction: Interaction) -> Ack {
+    /// A click or a submitted form. Forms open at once (a trigger lives
+    /// 3 s); clicks that change the plan are kept in the inbox and worked
+    /// after the acknowledgement; submissions are answered in it.
+    pub async fn interaction(&self, payload: &Value) -> Result<Ack, DispatchError> {
+        let interaction =
+            Interaction::from_value(payload).map_err(|error| DispatchError::Malformed(error.to_string()))?;
         match interaction {
             Interaction::Button { actor, action_id, value, trigger_id, response_url } => {
-                let reply = self.button(&actor, &action_id, &value, &trigger_id).await;
-                if let (Some(reply), Some(url)) = (reply, response_url) {
-                    self.follow_up(url, reply);
+                let opened = match action_id.as_str() {
+                    BLOCK => self.open_modal(Ask::BlockReason, &value, &trigger_id).await,
+                    NOTE => self.open_modal(Ask::Note, &value, &trigger_id).await,
+                    WRITE_UPDATE => self.open_update_form(&actor, &value, &trigger_id).await,
+                    START | DONE | APPLY_MENTIONED | APPLY_ANYWAY => {
+                        self.keep(&format!("click:{trigger_id}"), Kind::Click, payload).await?;
+                        return Ok(Ack::Empty);
+                    }
+                    _ => None,
+                };
+                if let (Some(reply), Some(url)) = (opened, response_url) {
+                    self.respond_later(url, reply);
                 }
-                Ack::Empty
+                Ok(Ack::Empty)
             }
             Interaction::Submission { actor, callback_id, private_metadata, values, submission_id } => {
-                self.submission(&actor, &callback_id, &private_metadata, &values, &submission_id).await
+                Ok(self.submission(&actor, &callback_id, &private_metadata, &values, &submission_id).await)
             }
             Interaction::Other(kind) => {
                 tracing::debug!(kind, "interaction ignored");
-                Ack::Empty
+                Ok(Ack::Empty)
             }
         }
     }
 
-    /// A click; `Some(reply)` is posted back to the person.
-    async fn button(&self, actor: &Actor, action_id: &str, value: &str, trigger_id: &str) -> Option<Reply> {
-        match action_id {
-            BLOCK => return self.open_modal(Ask::BlockReason, value, trigger_id).await,
-            NOTE => return self.open_modal(Ask::Note, value, trigger_id).await,
-            WRITE_UPDATE => return self.open_update_form(actor, value, trigger_id).await,
-            _ => {}
-        }
+    /// Handles a kept click and answers it through its `response_url`.
+    pub(super) async fn work_click(&self, payload: &Value) -> Result<(), WorkError> {
+        let interaction = Interaction::from_value(payload).map_err(|error| WorkError::Malformed(error.to_string()))?;
+        let Interaction::Button { actor, action_id, value, trigger_id, response_url } = interaction else {
+            return Ok(());
+        };
+        let Some(reply) = self.click(&actor, &action_id, &value, &trigger_id).await else { return Ok(()) };
+        let (Some(url), Some(responder)) = (response_url, &self.responder) else { return Ok(()) };
+        responder.send(&url, &reply).await.map_err(|error| failed("answer through response_url", error))
+    }
+
+    /// A click that changes the plan; the reply says how it went.
+    async fn click(&self, actor: &Actor, action_id: &str, value: &str, trigger_id: &str) -> Option<Reply> {
         let caller = Caller { user: &actor.user, name: actor.name.as_deref(), request_id: Some(trigger_id) };
         let reply = match action_id {
             START | DONE => {
@@ -179,8 +201,9 @@ impl App {
         }
     }
 
-    /// Posts to the click's `response_url` after the acknowledgement.
-    fn follow_up(self: &Arc<Self>, url: String, reply: Reply) {
+    /// Why a form did not open, posted to the click's `response_url`
+    /// after the acknowledgement.
+    fn respond_later(&self, url: String, reply: Reply) {
         let Some(responder) = self.responder.clone() else { return };
         tokio::spawn(async move {
             if let Err(error) = responder.send(&url, &reply).await {

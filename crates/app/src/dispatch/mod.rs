@@ -13,6 +13,7 @@
 mod answer;
 mod assemble;
 mod events;
+mod inbox;
 mod interactions;
 
 use std::sync::Arc;
@@ -33,6 +34,7 @@ use planbot_store::{CommandLog, Store, StoreError};
 
 pub use answer::PlanSnapshot;
 pub use assemble::{Parts, Services};
+pub use inbox::InboxWorker;
 
 /// The slash command planbot answers unless told otherwise.
 pub const DEFAULT_COMMAND: &str = "/plan";
@@ -53,6 +55,9 @@ pub enum Ack {
 /// What failed while answering; a person reads [`DispatchError::apology`].
 #[derive(Debug, thiserror::Error)]
 pub enum DispatchError {
+    /// Not a payload Slack sends: nothing is kept or done.
+    #[error("malformed payload: {0}")]
+    Malformed(String),
     #[error("planbot's database did not answer: {0}")]
     Store(#[from] StoreError),
     #[error("the standup service failed: {0}")]
@@ -73,6 +78,7 @@ impl DispatchError {
     /// What the person who asked is told: what failed, and what to do.
     pub fn apology(&self) -> Reply {
         let what = match self {
+            DispatchError::Malformed(reason) => format!("the request was not understood ({reason})"),
             DispatchError::Store(_) => "its database did not respond".to_owned(),
             DispatchError::Standup(StandupError::Store(_)) | DispatchError::Digest(DigestError::Store(_)) => {
                 "its database did not respond".to_owned()
@@ -107,6 +113,8 @@ pub struct App {
     /// Task ids in conversation get their cards in the thread.
     task_previews: bool,
     command_log: Option<CommandLog>,
+    /// Wakes the inbox worker when a delivery is kept.
+    inbox_wake: Notify,
     /// The slash command this app answers (`/plan`).
     command_name: String,
 }
@@ -128,6 +136,7 @@ impl App {
             home: None,
             task_previews: false,
             command_log: None,
+            inbox_wake: Notify::new(),
             command_name: DEFAULT_COMMAND.to_owned(),
         }
     }
