@@ -215,6 +215,28 @@ async fn status_words_in_a_message_are_offered_not_applied(store: Arc<dyn Store>
     assert!(team._folder.csv().lines().any(|l| l.starts_with("AUTH-005,") && l.contains(",completed,")));
 }
 
+async fn a_dm_kept_when_planbot_stopped_is_answered_once_after_the_restart(store: Arc<dyn Store>) {
+    let team = Team::start(store, "2025-10-21T08:00:00Z", FakeSlack::start().await, 4).await;
+    team.join_all().await;
+    let ana = TEAM[0].0;
+    // SIGTERM: the worker stops; what arrives now is kept, not lost.
+    team.app.stop_inbox().await;
+    let response = team.dm(ana, "finished the CSRF refactor", "Ev0300", None).await;
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(team.app.store.inbox().inbox_depth().await.unwrap().pending, 1, "kept before the acknowledgement");
+    assert!(team.dms_to(ana).is_empty(), "not answered by a stopped worker");
+
+    let restarted = team.restart().await;
+    team.dm(ana, "finished the CSRF refactor", "Ev0300", Some(1)).await;
+    restarted.inbox_settled().await;
+    let replies = team.dms_to(ana);
+    assert_eq!(replies.len(), 1, "answered once: {replies:?}");
+    assert!(text_of(&replies[0]).contains("Got it"), "{}", text_of(&replies[0]));
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 10, 21).unwrap();
+    let answers = team.app.store.standups().answers_on(day).await.unwrap();
+    assert_eq!(answers.iter().filter(|a| a.user.as_str() == ana).count(), 1, "{answers:?}");
+}
+
 async fn an_edited_answer_replaces_it_before_the_summary_and_updates_the_thread_after(store: Arc<dyn Store>) {
     let team = Team::start(store, "2025-10-21T07:30:00Z", FakeSlack::start().await, 4).await;
     team.join_all().await;
@@ -268,6 +290,7 @@ async fn holidays_and_membership_commands(store: Arc<dyn Store>) {
 }
 
 support::on_both_engines!(
+    a_dm_kept_when_planbot_stopped_is_answered_once_after_the_restart,
     a_full_day_for_seven_people_in_four_time_zones,
     dst_switch_keeps_everyone_on_local_time,
     a_restart_mid_fan_out_asks_everyone_exactly_once,

@@ -83,6 +83,24 @@ impl Team {
         Team { app, clock, slack, _folder: folder }
     }
 
+    /// The same team on a new instance of planbot: the same database,
+    /// plan folder, clock and Slack, as after a restart.
+    pub async fn restart(&self) -> TestApp {
+        let web = SlackWeb::new(&self.slack.api_url(), BOT_TOKEN).unwrap();
+        let writable = Writable {
+            writer: self._folder.source(),
+            editors: vec![EDITOR.parse().unwrap()],
+            clock: Some(self.clock.clone() as Arc<dyn Clock>),
+            slack: Some(web),
+        };
+        let setup = StandupSetup {
+            team_tz: chrono_tz::Europe::Berlin,
+            config: StandupConfig::new(Some(OPS.into())),
+            fan_out: 4,
+        };
+        TestApp::start_standups(self._folder.source(), Arc::clone(&self.app.store), writable, setup).await
+    }
+
     pub fn standups(&self) -> &Arc<Standups> {
         self.app.standups.as_ref().unwrap()
     }
