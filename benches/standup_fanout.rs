@@ -16,6 +16,9 @@
 #[allow(dead_code)]
 #[path = "../tests/it/support/fake_slack.rs"]
 mod fake_slack;
+#[allow(dead_code)]
+#[path = "../tests/it/support/fake_socket.rs"]
+mod fake_socket;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

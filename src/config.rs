@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
 use crate::github::{AppCredentials, DEFAULT_API_URL, GitHubAuth, GitHubToken, RepoRef, WebhookSecret};
 use crate::slack::{SigningSecret, SlackUserId};
 use crate::source::{BuiltinExample, DEFAULT_CSV_PATH, DEFAULT_MD_PATH};
@@ -43,6 +45,11 @@ pub struct Config {
     pub github_webhook_secret: Option<WebhookSecret>,
     /// Lets planbot message people and the ops channel (Web API).
     pub slack_bot_token: Option<SlackBotToken>,
+    /// Turns on Socket Mode: Slack's payloads over a WebSocket planbot
+    /// opens, with no public URL (`SLACK_APP_TOKEN`, `xapp-…`).
+    pub slack_app_token: Option<SlackAppToken>,
+    /// The slash command planbot answers (`SLASH_COMMAND`, `/plan`).
+    pub slash_command: String,
     pub slack_api_url: String,
     /// Where alerts go (a channel id, or `#autorisen-ops`).
     pub ops_channel: Option<String>,
@@ -60,20 +67,19 @@ pub struct Config {
     pub change_feed: bool,
 }
 
-/// The bot token (`xoxb-…`). Its `Debug` never shows it.
-#[derive(Clone)]
-pub struct SlackBotToken(pub String);
+/// The bot token (`xoxb-…`); `secrecy` keeps it out of `Debug` and logs.
+#[derive(Clone, Debug)]
+pub struct SlackBotToken(pub SecretString);
 
-impl std::fmt::Debug for SlackBotToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SlackBotToken(<redacted>)")
-    }
-}
+/// The app-level token (`xapp-…`) that opens Socket Mode connections.
+#[derive(Clone, Debug)]
+pub struct SlackAppToken(pub SecretString);
 
 /// What a command needs beyond the common settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
-    /// `serve`: the Slack signing secret too.
+    /// `serve`: a way for Slack to reach planbot, the signing secret (HTTP)
+    /// or the app-level token (Socket Mode), or both.
     SlackServer,
     /// `ask`, `check`, `migrate`, `bench`: nothing secret.
     Offline,
@@ -127,7 +133,12 @@ impl Config {
             default_refresh,
             "must be a whole number of seconds, at least 1",
         );
-        let signing_secret = signing_secret(&get, &mut problem, needs);
+        let (slack_bot_token, slack_app_token) = slack_tokens(&get, &mut problem);
+        let signing_secret = signing_secret(&get, &mut problem, needs, slack_app_token.is_some());
+        let slash_command = get("SLASH_COMMAND").unwrap_or_else(|| "/plan".to_owned());
+        if !slash_command.starts_with('/') || slash_command.len() < 2 || slash_command.contains(char::is_whitespace) {
+            problem("SLASH_COMMAND", "must be a slash command such as /plan".into());
+        }
         let editors = editors(&get, &mut problem);
         let team_tz = match get("TEAM_TZ").map(|name| name.parse::<chrono_tz::Tz>()) {
             None => chrono_tz::UTC,
@@ -159,7 +170,6 @@ impl Config {
             let plan_refresh = Duration::from_secs(refresh_secs);
             let commit_window = Duration::from_millis(window_ms);
             let github_webhook_secret = get("GITHUB_WEBHOOK_SECRET").map(WebhookSecret::new);
-            let slack_bot_token = get("SLACK_BOT_TOKEN").map(SlackBotToken);
             let slack_api_url = get("SLACK_API_URL").unwrap_or_else(|| crate::slack::web::DEFAULT_API_URL.to_owned());
             let ops_channel = get("OPS_CHANNEL");
             let standup = crate::standup::StandupConfig { channel: ops_channel.clone(), ..standup };
@@ -173,6 +183,8 @@ impl Config {
                 commit_window,
                 github_webhook_secret,
                 slack_bot_token,
+                slack_app_token,
+                slash_command,
                 slack_api_url,
                 ops_channel,
                 team_tz,
@@ -218,20 +230,44 @@ fn editors(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'stati
     editors
 }
 
+/// Without a signing secret Slack cannot reach planbot over HTTP; that
+/// is fine when Socket Mode (an app token) brings the payloads instead.
 fn signing_secret(
     get: &dyn Fn(&str) -> Option<String>,
     problem: &mut dyn FnMut(&'static str, String),
     needs: Needs,
+    socket_mode: bool,
 ) -> Option<SigningSecret> {
     match (needs, get("SLACK_SIGNING_SECRET")) {
         (_, Some(secret)) => SigningSecret::new(&secret).ok(),
-        (Needs::SlackServer, None) => {
-            let hint = "not set; copy it from your Slack app's Basic Information → App Credentials";
+        (Needs::SlackServer, None) if !socket_mode => {
+            let hint = "not set; copy it from your Slack app's Basic Information → App Credentials \
+                        (or set SLACK_APP_TOKEN to use Socket Mode, with no public URL)";
             problem("SLACK_SIGNING_SECRET", hint.to_owned());
             None
         }
-        (Needs::Offline, None) => None,
+        (_, None) => None,
     }
+}
+
+/// The bot token (`xoxb-…`) and the app-level token (`xapp-…`); the
+/// other kinds (`xoxp-` user tokens) are refused with the reason.
+fn slack_tokens(
+    get: &dyn Fn(&str) -> Option<String>,
+    problem: &mut dyn FnMut(&'static str, String),
+) -> (Option<SlackBotToken>, Option<SlackAppToken>) {
+    let bot = get("SLACK_BOT_TOKEN");
+    if bot.as_deref().is_some_and(|token| !token.starts_with("xoxb-")) {
+        let hint = "must be the bot token (xoxb-…) from OAuth & Permissions, not a user (xoxp-) or app (xapp-) token";
+        problem("SLACK_BOT_TOKEN", hint.to_owned());
+    }
+    let app = get("SLACK_APP_TOKEN");
+    if app.as_deref().is_some_and(|token| !token.starts_with("xapp-")) {
+        let hint =
+            "must be an app-level token (xapp-…) with connections:write, from Basic Information → App-Level Tokens";
+        problem("SLACK_APP_TOKEN", hint.to_owned());
+    }
+    (bot.map(|t| SlackBotToken(SecretString::from(t))), app.map(|t| SlackAppToken(SecretString::from(t))))
 }
 
 fn plan_source(

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod socket;
 
 pub use http::{AppState, router};
 

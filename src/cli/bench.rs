@@ -179,7 +179,7 @@ async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(),
     store.migrate().await?;
     let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
     let app = App::new(plan, store, clock).with_command_log(command_log);
-    let state = AppState::new(Arc::new(app), secret.clone());
+    let state = AppState::new(Arc::new(app), Some(secret.clone()));
     let app = router(Arc::new(state));
 
     let mut latencies = Vec::with_capacity(requests);

@@ -2,6 +2,7 @@
 //! text and writes the chart, with no Slack at all; without it the digest
 //! is posted now (still once per week, like the scheduled one).
 
+use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -51,8 +52,9 @@ pub async fn digest(args: DigestArgs) -> Result<ExitCode, CliError> {
     let Some(token) = &config.slack_bot_token else {
         return Err(CliError::Usage("SLACK_BOT_TOKEN is required to post the digest (or use --dry-run)".into()));
     };
-    digests =
-        digests.with_slack(SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?);
+    digests = digests.with_slack(
+        SlackWeb::new(&config.slack_api_url, token.0.expose_secret()).map_err(|e| CliError::Usage(e.to_string()))?,
+    );
     let (week, posted) = digests.post_now().await.map_err(failed)?;
     println!("digest for the week of {week}: {}", if posted { "posted" } else { "already posted; nothing sent" });
     Ok(ExitCode::SUCCESS)

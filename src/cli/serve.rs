@@ -1,6 +1,7 @@
 //! `planbot serve`: the Slack and GitHub endpoints, the plan reloader and
 //! the committer, wired from the configuration.
 
+use secrecy::ExposeSecret;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use crate::home::Home;
 use crate::http::{AppState, GitHubWebhook, router};
 use crate::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
+use crate::socket::SocketMode;
 use crate::source::{LivePlan, OnBroken, spawn_reloader};
 use crate::standup::Standups;
 use crate::store::{Store, spawn_command_log};
@@ -31,46 +33,124 @@ const SCHEDULER_STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn serve() -> Result<ExitCode, CliError> {
     let config = Config::from_env(Needs::SlackServer)?;
-    let Some(signing_secret) = config.signing_secret.clone() else {
-        return Err(CliError::Usage("SLACK_SIGNING_SECRET is required".into()));
-    };
-    let store = open_store(&config.database_url).await?;
-    let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
-    let PlanHome { source, writer } = plan_home(&config.plan_source)?;
-    let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
-    let (slack_web, notifier) = slack_integrations(&config)?;
-
-    let reload_now = Arc::new(Notify::new());
-    let reloader = spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now), alerts(&notifier));
-    let committer = writer.map(|writer| committer(&config, &store, writer, &clock, &live, &notifier));
-    let (command_log, log_writer) = spawn_command_log(Arc::clone(&store));
-    let tasks = live.current().plan.tasks().len();
-    let plan_source = live.source().describe();
-
-    let mut parts = Parts::new(Arc::clone(&live), Arc::clone(&store), clock);
-    parts.editors = config.editors.clone();
-    parts.committer = committer.as_ref().map(Committer::waker);
-    parts.slack = slack_web;
-    parts.command_log = Some(command_log);
-    parts.services = Some(services(&config));
-    let app = Arc::new(parts.assemble());
-    let loops = Loops::spawn(&app);
-    follow_changes(&config, &app);
-    let committer_task = committer.map(Committer::spawn);
-
-    let mut state = AppState::new(Arc::clone(&app), signing_secret);
-    state.github_webhook = github_webhook(&config, reload_now);
+    let running = Running::start(&config).await?;
     let listener = TcpListener::bind(("0.0.0.0", config.port))
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on 0.0.0.0:{}", config.port), source })?;
-    tracing::info!(port = config.port, plan_source, tasks, database = store.engine().name(), "planbot is listening");
-    axum::serve(listener, router(Arc::new(state)))
+    running.announce(&config);
+    axum::serve(listener, router(Arc::new(running.http_state(&config))))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| CliError::Io { context: "server stopped".into(), source })?;
-    loops.stop().await;
-    stop(reloader, committer_task, log_writer).await;
+    running.stop().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Everything `serve` runs besides the HTTP listener.
+struct Running {
+    app: Arc<App>,
+    loops: Loops,
+    socket: Option<SocketMode>,
+    reloader: JoinHandle<()>,
+    reload_now: Arc<Notify>,
+    committer: Option<JoinHandle<()>>,
+    log_writer: JoinHandle<()>,
+}
+
+impl Running {
+    async fn start(config: &Config) -> Result<Running, CliError> {
+        let store = open_store(&config.database_url).await?;
+        let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
+        let PlanHome { source, writer } = plan_home(&config.plan_source)?;
+        let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
+        let (slack_web, notifier) = slack_integrations(config)?;
+        let reload_now = Arc::new(Notify::new());
+        let reloader =
+            spawn_reloader(Arc::clone(&live), config.plan_refresh, Arc::clone(&reload_now), alerts(&notifier));
+        let committer = writer.map(|writer| committer(config, &store, writer, &clock, &live, &notifier));
+        let (command_log, log_writer) = spawn_command_log(Arc::clone(&store));
+
+        let mut parts = Parts::new(live, store, clock);
+        parts.editors = config.editors.clone();
+        parts.committer = committer.as_ref().map(Committer::waker);
+        parts.slack = slack_web;
+        parts.command_log = Some(command_log);
+        parts.services = Some(services(config));
+        let app = Arc::new(parts.assemble().with_command_name(config.slash_command.clone()));
+        let loops = Loops::spawn(&app);
+        follow_changes(config, &app);
+        let socket = socket_mode(config, &app).await?;
+        let committer = committer.map(Committer::spawn);
+        Ok(Running { app, loops, socket, reloader, reload_now, committer, log_writer })
+    }
+
+    fn http_state(&self, config: &Config) -> AppState {
+        let mut state = AppState::new(Arc::clone(&self.app), config.signing_secret.clone());
+        state.github_webhook = github_webhook(config, Arc::clone(&self.reload_now));
+        state.socket_mode = self.socket.as_ref().map(SocketMode::status);
+        state
+    }
+
+    /// One line that says what runs: database, plan, transports.
+    fn announce(&self, config: &Config) {
+        let mut transports = Vec::new();
+        if config.signing_secret.is_some() {
+            transports.push(format!("HTTP on port {}", config.port));
+        }
+        if self.socket.is_some() {
+            transports.push("Socket Mode".to_owned());
+        }
+        tracing::info!(
+            database = %describe_database(&config.database_url),
+            plan_source = %self.app.plan().source().describe(),
+            tasks = self.app.plan().current().plan.tasks().len(),
+            transports = %transports.join(" and "),
+            health_port = config.port,
+            "planbot is running"
+        );
+    }
+
+    /// Socket Mode stops taking payloads, requests and deliveries in
+    /// flight finish, the rest waits for the next start.
+    async fn stop(self) {
+        if let Some(socket) = &self.socket {
+            socket.stop().await;
+        }
+        self.loops.stop().await;
+        self.reloader.abort();
+        // Queued edits are safe in the outbox; the next start writes them.
+        if let Some(task) = self.committer {
+            task.abort();
+        }
+        drop(self.app);
+        // The app (and with it every command-log sender) is gone now, so
+        // the writer drains its queue and ends.
+        if tokio::time::timeout(LOG_FLUSH_TIMEOUT, self.log_writer).await.is_err() {
+            tracing::warn!("command log did not flush in time");
+        }
+        tracing::info!("planbot stopped");
+    }
+}
+
+/// Socket Mode, when an app-level token is set.
+async fn socket_mode(config: &Config, app: &Arc<App>) -> Result<Option<SocketMode>, CliError> {
+    let Some(token) = &config.slack_app_token else { return Ok(None) };
+    let socket = SocketMode::start(Arc::clone(app), &config.slack_api_url, token.0.expose_secret())
+        .await
+        .map_err(|error| CliError::Usage(format!("Socket Mode did not start: {error}")))?;
+    Ok(Some(socket))
+}
+
+/// Where the data lives, without a password: a SQLite path or a
+/// PostgreSQL host and database.
+fn describe_database(url: &str) -> String {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        return format!("sqlite {path}");
+    }
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let without_query = host_and_db.split('?').next().unwrap_or_default();
+    format!("postgres {without_query}")
 }
 
 /// How the standup, the digest and the Home tab run, from the settings.
@@ -125,7 +205,8 @@ fn slack_integrations(config: &Config) -> Result<(Option<SlackWeb>, Option<Arc<S
         tracing::warn!("SLACK_BOT_TOKEN is not set: authors will not be told when their edits are written");
         return Ok((None, None));
     };
-    let web = SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?;
+    let web =
+        SlackWeb::new(&config.slack_api_url, token.0.expose_secret()).map_err(|e| CliError::Usage(e.to_string()))?;
     let notifier = Arc::new(SlackNotifier::new(web.clone(), config.ops_channel.clone()));
     Ok((Some(web), Some(notifier)))
 }
@@ -189,20 +270,6 @@ fn github_webhook(config: &Config, reload_now: Arc<Notify>) -> Option<GitHubWebh
     }
 }
 
-async fn stop(reloader: JoinHandle<()>, committer: Option<JoinHandle<()>>, log_writer: JoinHandle<()>) {
-    reloader.abort();
-    // Queued edits are safe in the outbox; the next start writes them.
-    if let Some(task) = committer {
-        task.abort();
-    }
-    // The router (and with it every command-log sender) is gone now, so
-    // the writer drains its queue and ends.
-    if tokio::time::timeout(LOG_FLUSH_TIMEOUT, log_writer).await.is_err() {
-        tracing::warn!("command log did not flush in time");
-    }
-    tracing::info!("planbot stopped");
-}
-
 /// Heroku sends SIGTERM and waits 30 s; Ctrl-C does the same locally.
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -226,4 +293,17 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested; finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_database;
+
+    #[test]
+    fn the_database_is_named_without_its_password() {
+        assert_eq!(describe_database("sqlite://planbot.db"), "sqlite planbot.db");
+        let named = describe_database("postgres://planbot:s3cret@db.example.com:5432/planbot?sslmode=require");
+        assert_eq!(named, "postgres db.example.com:5432/planbot");
+        assert!(!named.contains("s3cret"));
+    }
 }

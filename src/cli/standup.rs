@@ -2,6 +2,7 @@
 //! the schedule. The job ledger still allows one send per person per day,
 //! so running these next to a serving instance never doubles a message.
 
+use secrecy::ExposeSecret;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -31,7 +32,8 @@ pub async fn standup(command: StandupCommand) -> Result<ExitCode, CliError> {
     let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
     let home = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(home.source, Arc::clone(&clock)).await?);
-    let web = SlackWeb::new(&config.slack_api_url, &token.0).map_err(|e| CliError::Usage(e.to_string()))?;
+    let web =
+        SlackWeb::new(&config.slack_api_url, token.0.expose_secret()).map_err(|e| CliError::Usage(e.to_string()))?;
     let standups = Arc::new(
         Standups::new(store, live, clock, config.team_tz, config.standup.clone())
             .with_slack(web)

@@ -8,6 +8,7 @@ use axum::extract::State;
 use serde::Serialize;
 
 use super::AppState;
+use crate::socket::SocketModeHealth;
 
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -40,6 +41,8 @@ pub struct Health {
     plan_error: Option<String>,
     database: &'static str,
     database_ok: bool,
+    /// Socket Mode's connections, when it runs.
+    socket_mode: Option<SocketModeHealth>,
 }
 
 pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
@@ -58,5 +61,6 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<Health> {
         plan_error,
         database: app.store().engine().name(),
         database_ok,
+        socket_mode: state.socket_mode.as_ref().map(|status| status.health()),
     })
 }

@@ -22,8 +22,9 @@ use tower_http::trace::TraceLayer;
 pub use error::AppError;
 pub use github_webhook::GitHubWebhook;
 
+use crate::socket::SocketStatus;
 use planbot_app::dispatch::App;
-use planbot_slack::SigningSecret;
+use planbot_slack::{SignatureError, SigningSecret};
 
 /// Slack's own payloads are a few KiB; anything far larger is not Slack.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -32,23 +33,28 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// reaches it over HTTP.
 pub struct AppState {
     pub app: Arc<App>,
-    pub signing_secret: SigningSecret,
+    /// Slack's routes are served only with it (Socket Mode needs none).
+    pub signing_secret: Option<SigningSecret>,
     /// Set when the plan lives on GitHub and a webhook secret is configured.
     pub github_webhook: Option<GitHubWebhook>,
+    /// Socket Mode's connections, when it runs.
+    pub socket_mode: Option<Arc<SocketStatus>>,
 }
 
 impl AppState {
-    pub fn new(app: Arc<App>, signing_secret: SigningSecret) -> AppState {
-        AppState { app, signing_secret, github_webhook: None }
+    pub fn new(app: Arc<App>, signing_secret: Option<SigningSecret>) -> AppState {
+        AppState { app, signing_secret, github_webhook: None, socket_mode: None }
     }
 }
 
 /// The whole HTTP surface; `serve` and the tests both use it.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let slack = Router::new()
         .route("/slack/commands", post(slack_commands::handle))
         .route("/slack/interactions", post(slack_interactions::handle))
-        .route("/slack/events", post(slack_events::handle))
+        .route("/slack/events", post(slack_events::handle));
+    let routes = if state.signing_secret.is_some() { slack } else { Router::new() };
+    routes
         .route("/github/webhook", post(github_webhook::handle))
         .route("/alive", get(health::alive))
         .route("/api/health", get(health::health))
@@ -62,6 +68,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 fn verify(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), AppError> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let now = state.app.clock().now().timestamp();
-    state.signing_secret.verify(header("x-slack-request-timestamp"), header("x-slack-signature"), body, now)?;
+    let secret = state.signing_secret.as_ref().ok_or(SignatureError::Missing("signing secret"))?;
+    secret.verify(header("x-slack-request-timestamp"), header("x-slack-signature"), body, now)?;
     Ok(())
 }

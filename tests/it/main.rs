@@ -7,6 +7,7 @@
 mod support;
 
 mod change_feed;
+mod chaos;
 mod cli;
 mod conversation;
 mod csv_document_properties;
@@ -19,5 +20,6 @@ mod manifest;
 mod plan_edits;
 mod slack_commands;
 mod slack_interactions;
+mod socket_mode;
 mod standups;
 mod store_contract;

@@ -24,7 +24,20 @@ use planbot_reply::Reply;
 
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
 
-type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+/// slack-morphism's connector: HTTPS to Slack, plain HTTP to a test fake.
+pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+
+/// A connector for the Web API at `api_url` (`https://slack.com/api` in
+/// production; tests point it at a fake, which plain http is allowed for).
+pub fn connector(api_url: &str) -> Result<Connector, SlackWebError> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .map_err(failed)?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url.trim_end_matches('/')))
+}
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("Slack Web API: {0}")]
@@ -85,16 +98,9 @@ impl SlackWeb {
     /// `api_url` is `https://slack.com/api` in production; tests point it
     /// at a fake (plain http is allowed for that).
     pub fn new(api_url: &str, bot_token: &str) -> Result<SlackWeb, SlackWebError> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
-            .map_err(failed)?
-            .https_or_http()
-            .enable_http1()
-            .build();
         // slack-morphism's own rate control retries each call on its own;
         // the gates make all callers of a method wait together instead.
-        let connector =
-            SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url.trim_end_matches('/'));
+        let connector = connector(api_url)?;
         let token = SlackApiToken::new(SlackApiTokenValue(bot_token.to_owned()));
         Ok(SlackWeb { client: Arc::new(SlackClient::new(connector)), token, gates: Arc::default() })
     }

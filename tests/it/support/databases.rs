@@ -44,7 +44,7 @@ pub async fn postgres(test: &str) -> Option<Arc<dyn Store>> {
     postgres_with_url(test).await.map(|(store, _)| store)
 }
 
-async fn postgres_with_url(test: &str) -> Option<(Arc<dyn Store>, String)> {
+pub async fn postgres_with_url(test: &str) -> Option<(Arc<dyn Store>, String)> {
     let (base, required) = match std::env::var(ENV) {
         Ok(url) => (url, true),
         Err(_) => (LOCAL_DEFAULT.to_owned(), false),

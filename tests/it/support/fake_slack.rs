@@ -36,6 +36,8 @@ use chrono_tz::{OffsetName, Tz};
 use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
+pub use super::fake_socket::{APP_TOKEN, SocketHub};
+
 pub const BOT_TOKEN: &str = "xoxb-test-token";
 /// The workspace every user, view and file belongs to.
 pub const TEAM_ID: &str = "T0001";
@@ -181,6 +183,9 @@ struct Slack {
     home_views: HashMap<String, String>,
     files: Vec<FileRecord>,
     serial: u64,
+    socket: SocketHub,
+    /// Methods whose calls wait (after being recorded) until released.
+    held: HashMap<String, Arc<tokio::sync::Semaphore>>,
 }
 
 type Shared = Arc<Mutex<Slack>>;
@@ -192,6 +197,8 @@ type Answer = Result<Value, &'static str>;
 pub struct FakeSlack {
     recorded: Shared,
     pub base_url: String,
+    /// Socket Mode: connections opened with [`APP_TOKEN`].
+    pub socket: SocketHub,
 }
 
 impl FakeSlack {
@@ -211,6 +218,7 @@ impl FakeSlack {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let base_url = format!("http://{address}");
+        let socket = SocketHub::start().await;
         let recorded = Arc::new(Mutex::new(Slack {
             base_url: base_url.clone(),
             started: Instant::now(),
@@ -227,6 +235,8 @@ impl FakeSlack {
             home_views: HashMap::new(),
             files: Vec::new(),
             serial: 0,
+            socket: socket.clone(),
+            held: HashMap::new(),
         }));
         let app = Router::new()
             .route("/api/{method}", get(api).post(api))
@@ -234,7 +244,7 @@ impl FakeSlack {
             .route("/upload/{id}", post(upload))
             .with_state(Arc::clone(&recorded));
         tokio::spawn(async move { axum::serve(listener, app).await.expect("fake Slack serves") });
-        FakeSlack { recorded, base_url }
+        FakeSlack { recorded, base_url, socket }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, Slack> {
@@ -269,6 +279,19 @@ impl FakeSlack {
     /// (it is still recorded). Queues up when called again.
     pub fn fail_next(&self, method: &str, error: &str) {
         self.state().fail_next.entry(method.to_owned()).or_default().push_back(error.to_owned());
+    }
+
+    /// Calls of `method` are recorded, then answered only once
+    /// [`FakeSlack::release`] is called: a slow or stuck Slack.
+    pub fn hold(&self, method: &str) {
+        self.state().held.insert(method.to_owned(), Arc::new(tokio::sync::Semaphore::new(0)));
+    }
+
+    /// Answers the held calls of `method`, and every later one at once.
+    pub fn release(&self, method: &str) {
+        if let Some(gate) = self.state().held.remove(method) {
+            gate.close();
+        }
     }
 
     /// Waits (briefly) until `count` calls of `method` arrived.
@@ -397,12 +420,17 @@ fn has_content(value: &Option<Value>) -> bool {
     }
 }
 
-fn auth_error(headers: &HeaderMap, args: &Value) -> Option<&'static str> {
+/// Socket Mode's `apps.connections.open` takes the app-level token only;
+/// every other method the bot token only.
+fn auth_error(method: &str, headers: &HeaderMap, args: &Value) -> Option<&'static str> {
     let bearer =
         headers.get("authorization").and_then(|v| v.to_str().ok()).map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
+    let wants_app_token = method == "apps.connections.open";
     match bearer.map(str::to_owned).or_else(|| text_arg(args, "token")) {
         None => Some("not_authed"),
-        Some(token) if token == BOT_TOKEN => None,
+        Some(token) if token == BOT_TOKEN && !wants_app_token => None,
+        Some(token) if token == APP_TOKEN && wants_app_token => None,
+        Some(token) if token == BOT_TOKEN || token == APP_TOKEN => Some("not_allowed_token_type"),
         Some(_) => Some("invalid_auth"),
     }
 }
@@ -494,6 +522,7 @@ impl Slack {
 
     fn answer(&mut self, method: &str, args: &Value) -> Answer {
         match method {
+            "apps.connections.open" => Ok(json!({"url": self.socket.open_url()})),
             "users.info" => self.users_info(args),
             "conversations.open" => conversations_open(args),
             "conversations.history" => self.conversations_history(args),
@@ -728,12 +757,17 @@ async fn api(
     body: Bytes,
 ) -> Response {
     let args = request_args(&headers, &body, query.as_deref());
+    let held = slack.lock().unwrap().held.get(&method).cloned();
+    if let Some(gate) = held {
+        slack.lock().unwrap().calls.push(Call { method: format!("held:{method}"), body: args.clone() });
+        let _ = gate.acquire().await;
+    }
     let mut slack = slack.lock().unwrap();
     if let Some(seconds) = slack.rate_limit_next.pop_front() {
         *slack.rate_limited.entry(method).or_default() += 1;
         return too_many_requests(seconds);
     }
-    if let Some(error) = auth_error(&headers, &args) {
+    if let Some(error) = auth_error(&method, &headers, &args) {
         return envelope(Err(error));
     }
     if let Some(seconds) = slack.over_limit(&method, &args) {

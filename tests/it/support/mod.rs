@@ -4,6 +4,8 @@
 pub mod databases;
 pub mod fake_github;
 pub mod fake_slack;
+pub mod fake_socket;
+pub mod process;
 pub mod team;
 
 /// Runs each named `async fn case(store: Arc<dyn Store>)` twice: on a
@@ -205,7 +207,7 @@ impl TestApp {
         });
         let app = Arc::new(parts.assemble());
         let inbox = Arc::new(tokio::sync::Mutex::new(Some(app.spawn_inbox())));
-        let state = AppState::new(Arc::clone(&app), secret.clone());
+        let state = AppState::new(Arc::clone(&app), Some(secret.clone()));
         TestApp {
             router: router(Arc::new(state)),
             secret,
@@ -224,7 +226,7 @@ impl TestApp {
     /// An app whose only job here is GitHub's push webhook.
     pub async fn start_webhook(hook: planbot::http::GitHubWebhook) -> TestApp {
         let mut app = TestApp::start(Arc::new(BuiltinExample), databases::sqlite().await).await;
-        let mut state = AppState::new(Arc::clone(&app.app), app.secret.clone());
+        let mut state = AppState::new(Arc::clone(&app.app), Some(app.secret.clone()));
         state.github_webhook = Some(hook);
         app.router = router(Arc::new(state));
         app
