@@ -4,6 +4,7 @@ mod ask;
 mod bench;
 mod check;
 mod digest;
+pub mod manifest;
 mod serve;
 mod standup;
 
@@ -45,6 +46,8 @@ enum CliCommand {
     Bench(bench::BenchArgs),
     /// Print the weekly digest (--dry-run) or post it now (once a week).
     Digest(digest::DigestArgs),
+    /// Print the Slack app manifest for HTTP (--url) or Socket Mode.
+    Manifest(manifest::ManifestArgs),
     /// Send standup prompts or the summary by hand (still once a day).
     #[command(subcommand)]
     Standup(standup::StandupCommand),
@@ -73,7 +76,7 @@ pub async fn run() -> ExitCode {
     let default_filter = match cli.command {
         CliCommand::Serve | CliCommand::Migrate => "planbot=info,tower_http=warn,sqlx=warn",
         // The terminal commands print their answer; logs only for trouble.
-        CliCommand::Ask(_) | CliCommand::Check { .. } | CliCommand::Bench(_) => "warn",
+        CliCommand::Ask(_) | CliCommand::Check { .. } | CliCommand::Bench(_) | CliCommand::Manifest(_) => "warn",
         CliCommand::Standup(_) | CliCommand::Digest(_) => "planbot=info",
     };
     init_tracing(default_filter);
@@ -85,6 +88,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Bench(args) => bench::bench(args).await,
         CliCommand::Standup(command) => standup::standup(command).await,
         CliCommand::Digest(args) => digest::digest(args).await,
+        CliCommand::Manifest(args) => manifest::manifest(args),
     };
     match result {
         Ok(code) => code,
