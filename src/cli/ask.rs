@@ -55,6 +55,10 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
     let caller = args.user.as_ref().map(|user| Caller { user, name: None, request_id: None });
     let reply = app.answer(&request, caller.as_ref()).await.map_err(|err| CliError::Usage(err.to_string()))?;
     print!("{}", render_text(&reply));
+    // Scripts can tell a refusal (no right, unknown id, bad input) apart.
+    if reply.refused {
+        return Ok(ExitCode::FAILURE);
+    }
     if let (Command::Edit { .. }, Some(writer)) = (&request.command, writer) {
         write_now(Committer::new(Arc::clone(&store), writer, clock).with_live_plan(live)).await?;
     }

@@ -4,6 +4,7 @@ mod ask;
 mod bench;
 mod check;
 mod digest;
+mod doctor;
 pub mod manifest;
 mod serve;
 mod standup;
@@ -46,6 +47,9 @@ enum CliCommand {
     Bench(bench::BenchArgs),
     /// Print the weekly digest (--dry-run) or post it now (once a week).
     Digest(digest::DigestArgs),
+    /// Check everything planbot needs (database, plan, GitHub, Slack, Socket
+    /// Mode) and say what to fix; exits 1 when something needs fixing.
+    Doctor,
     /// Print the Slack app manifest for HTTP (--url) or Socket Mode.
     Manifest(manifest::ManifestArgs),
     /// Send standup prompts or the summary by hand (still once a day).
@@ -77,6 +81,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Serve | CliCommand::Migrate => "planbot=info,tower_http=warn,sqlx=warn",
         // The terminal commands print their answer; logs only for trouble.
         CliCommand::Ask(_) | CliCommand::Check { .. } | CliCommand::Bench(_) | CliCommand::Manifest(_) => "warn",
+        CliCommand::Doctor => "error",
         CliCommand::Standup(_) | CliCommand::Digest(_) => "planbot=info",
     };
     init_tracing(default_filter);
@@ -89,6 +94,7 @@ pub async fn run() -> ExitCode {
         CliCommand::Standup(command) => standup::standup(command).await,
         CliCommand::Digest(args) => digest::digest(args).await,
         CliCommand::Manifest(args) => manifest::manifest(args),
+        CliCommand::Doctor => doctor::doctor().await,
     };
     match result {
         Ok(code) => code,
@@ -103,11 +109,22 @@ pub async fn run() -> ExitCode {
     }
 }
 
+/// Logs go to stderr: JSON when `LOG_FORMAT=json` (the default on Heroku,
+/// where `DYNO` is set), otherwise text, with colours only on a terminal.
 fn init_tracing(default_filter: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json")) {
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    let format = std::env::var("LOG_FORMAT").ok();
+    let json = match format {
+        Some(format) => format.eq_ignore_ascii_case("json"),
+        None => std::env::var_os("DYNO").is_some(),
+    };
+    if json {
         builder.json().init();
     } else {
         builder.init();
@@ -147,4 +164,16 @@ async fn migrate() -> Result<ExitCode, CliError> {
     let store = open_store(&config.database_url).await?;
     println!("database migrations applied ({})", store.engine().name());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the data lives, without a password: a SQLite path or a
+/// PostgreSQL host and database.
+pub(crate) fn describe_database(url: &str) -> String {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        return format!("sqlite {path}");
+    }
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let without_query = host_and_db.split('?').next().unwrap_or_default();
+    format!("postgres {without_query}")
 }

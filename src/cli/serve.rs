@@ -25,6 +25,7 @@ use crate::standup::Standups;
 use crate::store::{Store, spawn_command_log};
 use crate::writeback::{Committer, Notifier, PlanWriter};
 use planbot_app::dispatch::{App, InboxWorker, Parts, Services};
+use planbot_slack::probe::{SlackProbe, looks_like_channel_id};
 
 /// How long queued command-log records get to reach the database on exit.
 const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -32,8 +33,9 @@ const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 const SCHEDULER_STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn serve() -> Result<ExitCode, CliError> {
-    let config = Config::from_env(Needs::SlackServer)?;
+    let config = with_ops_channel_resolved(Config::from_env(Needs::SlackServer)?).await;
     let running = Running::start(&config).await?;
+    go_live_check(&config);
     let listener = TcpListener::bind(("0.0.0.0", config.port))
         .await
         .map_err(|source| CliError::Io { context: format!("cannot listen on 0.0.0.0:{}", config.port), source })?;
@@ -101,7 +103,7 @@ impl Running {
             transports.push("Socket Mode".to_owned());
         }
         tracing::info!(
-            database = %describe_database(&config.database_url),
+            database = %super::describe_database(&config.database_url),
             plan_source = %self.app.plan().source().describe(),
             tasks = self.app.plan().current().plan.tasks().len(),
             transports = %transports.join(" and "),
@@ -132,6 +134,44 @@ impl Running {
     }
 }
 
+/// `OPS_CHANNEL` may be a name (`#autorisen-ops`); Slack's methods want
+/// the id, so a name is looked up once here.
+async fn with_ops_channel_resolved(mut config: Config) -> Config {
+    let (Some(named), Some(token)) = (&config.ops_channel, &config.slack_bot_token) else { return config };
+    if looks_like_channel_id(named) {
+        return config;
+    }
+    let found = match SlackProbe::new(&config.slack_api_url, token.0.expose_secret()) {
+        Ok(probe) => probe.channel(named).await,
+        Err(error) => Err(error),
+    };
+    match found {
+        Ok(Some(channel)) => {
+            tracing::info!(channel = %named, id = %channel.id, "OPS_CHANNEL found");
+            config.ops_channel = Some(channel.id.clone());
+            config.standup.channel = Some(channel.id);
+        }
+        Ok(None) => {
+            tracing::warn!(channel = %named, "OPS_CHANNEL names no channel planbot can see; `planbot doctor` says why")
+        }
+        Err(error) => tracing::warn!(channel = %named, error = %error, "OPS_CHANNEL could not be looked up"),
+    }
+    config
+}
+
+/// The go-live check, once, in the background: one summary in the log.
+fn go_live_check(config: &Config) {
+    let config = config.clone();
+    tokio::spawn(async move {
+        let report = crate::doctor::examine(&config).await;
+        if report.passed() {
+            tracing::info!("go-live check passed: database, plan, Slack and Socket Mode are ready");
+        } else {
+            tracing::warn!(fix = %report.fixes(), "go-live check: some things need fixing (`planbot doctor` for details)");
+        }
+    });
+}
+
 /// Socket Mode, when an app-level token is set.
 async fn socket_mode(config: &Config, app: &Arc<App>) -> Result<Option<SocketMode>, CliError> {
     let Some(token) = &config.slack_app_token else { return Ok(None) };
@@ -139,18 +179,6 @@ async fn socket_mode(config: &Config, app: &Arc<App>) -> Result<Option<SocketMod
         .await
         .map_err(|error| CliError::Usage(format!("Socket Mode did not start: {error}")))?;
     Ok(Some(socket))
-}
-
-/// Where the data lives, without a password: a SQLite path or a
-/// PostgreSQL host and database.
-fn describe_database(url: &str) -> String {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-        return format!("sqlite {path}");
-    }
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    let without_query = host_and_db.split('?').next().unwrap_or_default();
-    format!("postgres {without_query}")
 }
 
 /// How the standup, the digest and the Home tab run, from the settings.
@@ -297,7 +325,7 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::describe_database;
+    use crate::cli::describe_database;
 
     #[test]
     fn the_database_is_named_without_its_password() {

@@ -1,12 +1,10 @@
 //! The `planbot` binary as a newcomer uses it: no Slack, no GitHub.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_planbot");
+use crate::support::process::{BIN, Serve};
 
 fn planbot(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(BIN);
@@ -131,44 +129,64 @@ fn migrate_prepares_the_database() {
     assert!(dir.path().join("fresh.db").exists());
 }
 
-fn get(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
+/// `planbot serve` with nothing but a signing secret and a SQLite file.
+fn plain_serve(dir: &Path, extra: &[(&str, &str)]) -> Serve {
+    let mut env: BTreeMap<&str, String> =
+        [("SLACK_SIGNING_SECRET", "secret".to_owned()), ("DATABASE_URL", "sqlite://serve.db".to_owned())]
+            .into_iter()
+            .collect();
+    env.extend(extra.iter().map(|(key, value)| (*key, (*value).to_owned())));
+    Serve::spawn(dir, &env)
 }
 
-#[test]
-fn serve_answers_over_tcp_and_stops_cleanly_on_sigterm() {
+#[tokio::test]
+async fn serve_answers_over_tcp_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .current_dir(dir.path())
-        .env_remove("PLAN_SOURCE")
-        .env("PORT", port.to_string())
-        .env("SLACK_SIGNING_SECRET", "secret")
-        .env("DATABASE_URL", "sqlite://serve.db")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let health = (0..100).find_map(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        get(port, "/api/health")
-    });
-    let health = health.expect("serve came up");
+    let mut serve = plain_serve(dir.path(), &[]);
+    let health = serve.wait_up().await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"task_count\":27"), "{health}");
 
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = serve.terminate();
     assert!(status.success(), "exit status after SIGTERM: {status}");
-    let mut logs = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let logs = serve.log();
     assert!(logs.contains("planbot stopped"), "{logs}");
     assert!(!logs.contains("secret\""), "the signing secret never reaches the logs");
+    let start = logs.lines().find(|l| l.contains("planbot is running")).expect("a start-up line");
+    for says in ["database=sqlite serve.db", "plan_source=builtin:autorisen", "transports=HTTP on port"] {
+        assert!(start.contains(says), "{says:?} missing from {start}");
+    }
+    assert!(!logs.contains('\u{1b}'), "no colour codes when stderr is not a terminal:\n{logs}");
+}
+
+#[tokio::test]
+async fn on_heroku_logs_are_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut serve = plain_serve(dir.path(), &[("DYNO", "web.1")]);
+    serve.wait_up().await;
+    serve.terminate();
+    let logs = serve.log();
+    let lines: Vec<&str> = logs.lines().collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let parsed: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(parsed["fields"].is_object(), "{line}");
+    }
+}
+
+#[test]
+fn ask_exits_1_when_the_answer_is_a_refusal_or_an_unknown_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = planbot(dir.path(), &["ask", "status DEVOPS-35X"], &[]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", stdout(&unknown));
+    assert!(stdout(&unknown).contains("I can't find task"), "{}", stdout(&unknown));
+    let read_only = planbot(dir.path(), &["ask", "--as", "U024BE7LH", "done", "DEVOPS-035"], &[]);
+    assert_eq!(read_only.status.code(), Some(1), "{}", stdout(&read_only));
+    assert!(stdout(&read_only).contains("read-only"), "{}", stdout(&read_only));
+    let nonsense = planbot(dir.path(), &["ask", "frobnicate the plan"], &[]);
+    assert_eq!(nonsense.status.code(), Some(1));
+    let answered = planbot(dir.path(), &["ask", "blockers"], &[]);
+    assert_eq!(answered.status.code(), Some(0), "{}", stderr(&answered));
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod cli;
 mod conversation;
 mod csv_document_properties;
 mod digest;
+mod doctor;
 mod example_plan;
 mod fake_slack_contract;
 mod github_writeback;

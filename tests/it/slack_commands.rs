@@ -41,6 +41,33 @@ async fn public_posts_the_answer_in_the_channel() {
 }
 
 #[tokio::test]
+async fn a_refusal_is_never_posted_in_the_channel_whatever_public_says() {
+    let app = example_app().await;
+    for text in ["public status DEVOPS-35X", "public done DEVOPS-035", "frobnicate public", "public grant @dana devops"]
+    {
+        let answer = app.slash(USER, text).await.json();
+        assert_eq!(answer["response_type"], "ephemeral", "{text}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn another_apps_command_sent_here_is_refused_and_changes_nothing() {
+    let app = example_app().await;
+    let body = crate::support::slash_form(USER, "iam backend").replace("command=%2Fplan", "command=%2Fdeploy");
+    let timestamp = app.clock.now().timestamp().to_string();
+    let signature = app.secret.sign(&timestamp, body.as_bytes());
+    let answer = app.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await;
+    assert_eq!(answer.json()["response_type"], "ephemeral");
+    assert!(
+        answer.shown_text().contains("planbot only answers `/plan`; /deploy is not its command"),
+        "{}",
+        answer.body
+    );
+    let user = USER.parse().unwrap();
+    assert!(app.store.roles_of(&user).await.unwrap().is_empty(), "iam was not applied");
+}
+
+#[tokio::test]
 async fn an_unknown_id_suggests_the_closest_one() {
     let app = example_app().await;
     let shown = app.slash(USER, "status DEVOPS-35X").await.shown_text();

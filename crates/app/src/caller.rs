@@ -22,6 +22,7 @@ pub fn who_are_you() -> Reply {
             .and_code("--as U…")
             .and_plain(" with your Slack user id."),
     )
+    .refusal()
 }
 
 /// Whether `user` may change `task`: editors may change anything, others

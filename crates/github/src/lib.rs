@@ -2,11 +2,13 @@
 //! costs no rate limit), written as one commit per batch through the Git
 //! Data API with `force: false`, so a human's push is never overwritten.
 
+mod access;
 mod app;
 mod client;
 mod plan_repo;
 mod webhook;
 
+pub use access::RepoAccess;
 pub use app::{AppCredentials, AppKeyError};
 pub use client::{GitHubAuth, GitHubClient, GitHubError, GitHubToken};
 pub use plan_repo::GitHubPlan;

@@ -35,8 +35,8 @@ struct CommitInfo {
 }
 
 pub struct GitHubPlan {
-    client: GitHubClient,
-    repo: RepoRef,
+    pub(crate) client: GitHubClient,
+    pub(crate) repo: RepoRef,
     csv_path: String,
     markdown_path: String,
     cache: Mutex<Cache>,

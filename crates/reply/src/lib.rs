@@ -146,11 +146,21 @@ impl Block {
 pub struct Reply {
     pub visibility: Visibility,
     pub blocks: Vec<Block>,
+    /// The request was not done (no right to, an unknown id, a missing
+    /// argument): only the person who asked sees it, whatever `public`
+    /// said, and `planbot ask` exits 1.
+    pub refused: bool,
 }
 
 impl Reply {
     pub fn new(blocks: Vec<Block>) -> Reply {
-        Reply { visibility: Visibility::Ephemeral, blocks }
+        Reply { visibility: Visibility::Ephemeral, blocks, refused: false }
+    }
+
+    /// Marks the reply as a refusal.
+    pub fn refusal(mut self) -> Reply {
+        self.refused = true;
+        self
     }
 
     /// A one-paragraph reply, e.g. an error with its suggestion.
@@ -158,8 +168,9 @@ impl Reply {
         Reply::new(vec![Block::Paragraph(text)])
     }
 
+    /// Who sees it; a refusal stays with the person who asked.
     pub fn with_visibility(mut self, visibility: Visibility) -> Reply {
-        self.visibility = visibility;
+        self.visibility = if self.refused { Visibility::Ephemeral } else { visibility };
         self
     }
 

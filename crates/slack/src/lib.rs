@@ -7,6 +7,7 @@ pub mod events;
 pub mod interaction;
 pub mod markup;
 pub mod modals;
+pub mod probe;
 mod rate_gate;
 pub mod respond;
 mod signature;

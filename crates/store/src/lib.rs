@@ -48,6 +48,11 @@ impl Engine {
 pub enum StoreError {
     #[error("DATABASE_URL must start with sqlite: or postgres:// (got a URL starting {scheme:?})")]
     UnsupportedUrl { scheme: String },
+    #[error(
+        "cannot reach PostgreSQL at {server} ({reason}): check the host and port in DATABASE_URL, and that the \
+         server runs and accepts connections from here"
+    )]
+    Unreachable { server: String, reason: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -83,6 +88,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Proves the database answers (for `/api/health`).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The embedded migrations this database has not run yet.
+    async fn pending_migrations(&self) -> Result<Vec<String>, StoreError>;
 
     /// The owner roles a person claimed, in the order they gave them.
     async fn roles_of(&self, user: &SlackUserId) -> Result<Vec<String>, StoreError>;

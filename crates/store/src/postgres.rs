@@ -21,13 +21,21 @@ pub struct PostgresStore {
 impl PostgresStore {
     const MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
 
+    /// Connects within 5 s, or says which server did not answer.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
         let options = PgConnectOptions::from_str(url)?.application_name("planbot");
+        let server = format!("{}:{}", options.get_host(), options.get_port());
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|error| match error {
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => {
+                    StoreError::Unreachable { server, reason: error.to_string() }
+                }
+                other => StoreError::Database(other),
+            })?;
         Ok(PostgresStore { pool })
     }
 }

@@ -28,6 +28,22 @@ macro_rules! impl_store_queries {
                 Ok(())
             }
 
+            async fn pending_migrations(&self) -> Result<Vec<String>, $crate::StoreError> {
+                // Before the first migration the ledger table does not exist.
+                let ledger = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success");
+                let applied: Vec<i64> = match ledger.fetch_all(&self.pool).await {
+                    Ok(versions) => versions,
+                    Err(sqlx::Error::Database(_)) => Vec::new(),
+                    Err(other) => return Err(other.into()),
+                };
+                Ok(Self::MIGRATOR
+                    .iter()
+                    .filter(|migration| !migration.migration_type.is_down_migration())
+                    .filter(|migration| !applied.contains(&migration.version))
+                    .map(|migration| format!("{} {}", migration.version, migration.description))
+                    .collect())
+            }
+
             async fn roles_of(
                 &self,
                 user: &::planbot_domain::people::SlackUserId,

@@ -66,6 +66,8 @@ struct Repo {
     installation_tokens: Vec<String>,
     /// Answer contents in the JSON form even when raw is asked for.
     contents_as_json: bool,
+    /// The token may read but not push (a read-only token).
+    read_only: bool,
 }
 
 #[derive(Clone)]
@@ -221,6 +223,11 @@ impl FakeGitHub {
 
     /// GitHub revokes every installation token (they expire, or an admin
     /// rotates the key): the next request with one gets `401`.
+    /// The token planbot uses may read the repository but not push to it.
+    pub fn make_token_read_only(&self) {
+        self.repo.lock().unwrap().read_only = true;
+    }
+
     pub fn revoke_installation_tokens(&self) {
         self.repo().installation_tokens.clear();
     }
@@ -288,6 +295,9 @@ fn route(
         }
         return response;
     }
+    if method == Method::GET && path == format!("repos/{OWNER}/{REPO}") {
+        return repository(repo);
+    }
     let prefix = format!("repos/{OWNER}/{REPO}/");
     let Some(rest) = path.strip_prefix(&prefix) else { return error(StatusCode::NOT_FOUND, "Not Found") };
     let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -300,6 +310,17 @@ fn route(
         ("PATCH", r) if r == format!("git/refs/heads/{BRANCH}") => update_ref(repo, &json_body),
         _ => error(StatusCode::NOT_FOUND, "Not Found"),
     }
+}
+
+/// `GET /repos/{owner}/{repo}`: the repository and what the token may do.
+fn repository(repo: &Repo) -> Response {
+    let push = !repo.read_only;
+    let body = json!({
+        "id": 1, "name": REPO, "full_name": format!("{OWNER}/{REPO}"), "private": true,
+        "default_branch": BRANCH, "html_url": format!("https://github.com/{OWNER}/{REPO}"),
+        "permissions": {"admin": false, "maintain": false, "push": push, "triage": push, "pull": true},
+    });
+    (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 /// GitHub's rules for an App JWT: RS256 by the App's key, `iss` the App

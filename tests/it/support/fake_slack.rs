@@ -186,7 +186,30 @@ struct Slack {
     socket: SocketHub,
     /// Methods whose calls wait (after being recorded) until released.
     held: HashMap<String, Arc<tokio::sync::Semaphore>>,
+    /// What `x-oauth-scopes` says the bot token may do.
+    scopes: Vec<String>,
+    /// Channels `conversations.list` and `conversations.info` know.
+    channels: Vec<FakeChannel>,
 }
+
+/// A channel in the fake workspace.
+#[derive(Debug, Clone)]
+pub struct FakeChannel {
+    pub id: String,
+    pub name: String,
+    pub is_private: bool,
+    /// Whether the bot was invited. A private channel the bot is not in is
+    /// invisible to it, as in Slack.
+    pub is_member: bool,
+}
+
+/// Every bot scope planbot's manifest asks for.
+pub const ALL_SCOPES: &str = "commands,chat:write,im:write,im:history,users:read,channels:history,groups:history,\
+channels:read,groups:read,app_mentions:read,files:write";
+
+/// `conversations.list` pages hold this many channels (Slack's `limit`
+/// caps it; a small page makes the cursor matter in tests).
+const CHANNELS_PER_PAGE: usize = 2;
 
 type Shared = Arc<Mutex<Slack>>;
 
@@ -237,6 +260,8 @@ impl FakeSlack {
             serial: 0,
             socket: socket.clone(),
             held: HashMap::new(),
+            scopes: ALL_SCOPES.split(',').map(str::to_owned).collect(),
+            channels: Vec::new(),
         }));
         let app = Router::new()
             .route("/api/{method}", get(api).post(api))
@@ -279,6 +304,17 @@ impl FakeSlack {
     /// (it is still recorded). Queues up when called again.
     pub fn fail_next(&self, method: &str, error: &str) {
         self.state().fail_next.entry(method.to_owned()).or_default().push_back(error.to_owned());
+    }
+
+    /// The token's scopes as `x-oauth-scopes` reports them.
+    pub fn set_scopes(&self, scopes: &[&str]) {
+        self.state().scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+    }
+
+    /// A channel in the workspace.
+    pub fn add_channel(&self, id: &str, name: &str, is_private: bool, is_member: bool) {
+        let channel = FakeChannel { id: id.to_owned(), name: name.to_owned(), is_private, is_member };
+        self.state().channels.push(channel);
     }
 
     /// Calls of `method` are recorded, then answered only once
@@ -470,6 +506,40 @@ fn retry_after(left: Duration) -> u64 {
 }
 
 impl Slack {
+    fn visible_channels(&self) -> impl Iterator<Item = &FakeChannel> {
+        self.channels.iter().filter(|c| !c.is_private || c.is_member)
+    }
+
+    fn channel_json(channel: &FakeChannel) -> Value {
+        json!({"id": channel.id, "name": channel.name, "is_channel": !channel.is_private,
+               "is_group": channel.is_private, "is_private": channel.is_private, "is_member": channel.is_member,
+               "is_archived": false})
+    }
+
+    /// Paginated by `cursor` (an offset here; opaque to the client).
+    fn conversations_list(&self, args: &Value) -> Answer {
+        let types = text_arg(args, "types").unwrap_or_else(|| "public_channel".into());
+        let start: usize = text_arg(args, "cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+        let wanted: Vec<&FakeChannel> = self
+            .visible_channels()
+            .filter(|c| types.contains(if c.is_private { "private_channel" } else { "public_channel" }))
+            .collect();
+        let page: Vec<Value> =
+            wanted.iter().skip(start).take(CHANNELS_PER_PAGE).map(|c| Slack::channel_json(c)).collect();
+        let next = if start + CHANNELS_PER_PAGE < wanted.len() {
+            (start + CHANNELS_PER_PAGE).to_string()
+        } else {
+            String::new()
+        };
+        Ok(json!({"channels": page, "response_metadata": {"next_cursor": next}}))
+    }
+
+    fn conversations_info(&self, args: &Value) -> Answer {
+        let id = text_arg(args, "channel").unwrap_or_default();
+        let channel = self.visible_channels().find(|c| c.id == id).ok_or("channel_not_found")?;
+        Ok(json!({"channel": Slack::channel_json(channel)}))
+    }
+
     fn serial(&mut self) -> u64 {
         self.serial += 1;
         self.serial
@@ -523,6 +593,10 @@ impl Slack {
     fn answer(&mut self, method: &str, args: &Value) -> Answer {
         match method {
             "apps.connections.open" => Ok(json!({"url": self.socket.open_url()})),
+            "auth.test" => Ok(json!({"url": "https://autorisen.slack.com/", "team": "autorisen", "user": "planbot",
+                                      "team_id": TEAM_ID, "user_id": "U0PLANBOT", "bot_id": BOT_ID})),
+            "conversations.list" => self.conversations_list(args),
+            "conversations.info" => self.conversations_info(args),
             "users.info" => self.users_info(args),
             "conversations.open" => conversations_open(args),
             "conversations.history" => self.conversations_history(args),
@@ -775,10 +849,15 @@ async fn api(
         return too_many_requests(seconds);
     }
     slack.calls.push(Call { method: method.clone(), body: args.clone() });
-    if let Some(error) = slack.fail_next.get_mut(&method).and_then(VecDeque::pop_front) {
-        return axum::Json(json!({"ok": false, "error": error})).into_response();
+    let scopes = slack.scopes.join(",");
+    let mut response = match slack.fail_next.get_mut(&method).and_then(VecDeque::pop_front) {
+        Some(error) => axum::Json(json!({"ok": false, "error": error})).into_response(),
+        None => envelope(slack.answer(&method, &args)),
+    };
+    if let Ok(scopes) = header::HeaderValue::from_str(&scopes) {
+        response.headers_mut().insert("x-oauth-scopes", scopes);
     }
-    envelope(slack.answer(&method, &args))
+    response
 }
 
 async fn response_url(

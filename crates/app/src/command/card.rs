@@ -113,9 +113,9 @@ pub fn missing_task(plan: &Plan, typed: &str) -> Reply {
     let mut text = Text::plain("I can't find task ").and_code(typed.trim()).and_plain(" in the plan.");
     if suggestions.is_empty() {
         text = text.and_plain(" Try ").and_code(format!("/plan search {}", typed.trim())).and_plain(".");
-        return Reply::message(text);
+        return Reply::message(text).refusal();
     }
     let items =
         suggestions.into_iter().filter_map(|id| plan.position(id)).map(|position| task_line(plan, position)).collect();
-    Reply::new(vec![Block::Paragraph(text), Block::list(Some(Text::plain("Did you mean:")), items)])
+    Reply::new(vec![Block::Paragraph(text), Block::list(Some(Text::plain("Did you mean:")), items)]).refusal()
 }

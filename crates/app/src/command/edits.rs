@@ -23,6 +23,7 @@ fn read_only(ctx: &Context<'_>) -> Reply {
         Text::plain(format!("The plan at {} is read-only here. ", ctx.source_name))
             .and_plain("Point PLAN_SOURCE at a folder (a copy of examples/autorisen works) to change it from Slack."),
     )
+    .refusal()
 }
 
 /// Queues the edit(s) an edit command asks for, if the caller may.
@@ -89,7 +90,7 @@ async fn refuse_unless_allowed(
             text = text.and_plain(" ").and_mention(editor);
         }
     }
-    Ok(Some(Reply::message(text)))
+    Ok(Some(Reply::message(text).refusal()))
 }
 
 /// How notes name the author: their Slack name, else their role.
@@ -185,7 +186,9 @@ pub async fn grant(
 ) -> Result<Reply, CommandError> {
     let Some(caller) = caller else { return Ok(who_are_you()) };
     if !ctx.editors.contains(caller.user) {
-        return Ok(Reply::message(Text::plain("Only plan editors (PLAN_EDITORS) can grant or revoke write rights.")));
+        return Ok(
+            Reply::message(Text::plain("Only plan editors (PLAN_EDITORS) can grant or revoke write rights.")).refusal()
+        );
     }
     let Some(user) = parse_mention(typed_user) else {
         return Ok(Reply::message(

@@ -34,5 +34,7 @@ pub fn help(unknown: Option<(&str, Option<&str>)>) -> Reply {
         .map(|(example, meaning)| Text::default().and_code(*example).and_plain(format!(" — {meaning}")))
         .collect();
     blocks.push(Block::list(None, items));
-    Reply::new(blocks)
+    let reply = Reply::new(blocks);
+    // An unknown verb or a missing argument: nothing was answered.
+    if unknown.is_some() { reply.refusal() } else { reply }
 }

@@ -118,6 +118,7 @@ impl App {
             "; {} is not its command. Check the Slack app's slash command settings.",
             clip(typed, 40)
         )))
+        .refusal()
     }
 
     /// One structured log line and one command-log row per answered command.

@@ -59,7 +59,7 @@ pub async fn standup(
     let args = words.get(1..).unwrap_or_default();
     let editor_only = matches!(verb.as_str(), "config" | "skip" | "unskip" | "send-prompts" | "send-summary");
     if editor_only && !standups.editors.contains(caller.user) {
-        return Ok(message(format!("Only plan editors (PLAN_EDITORS) can use /plan standup {verb}.")));
+        return Ok(message(format!("Only plan editors (PLAN_EDITORS) can use /plan standup {verb}.")).refusal());
     }
     match verb.as_str() {
         "" | "today" | "status" => today(standups).await,
