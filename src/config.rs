@@ -120,6 +120,8 @@ impl Config {
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !["sqlite:", "postgres://", "postgresql://"].iter().any(|scheme| database_url.starts_with(scheme)) {
             problem("DATABASE_URL", "must start with sqlite: (e.g. sqlite://planbot.db) or postgres://".into());
+        } else if sqlite_without_a_file(&database_url) {
+            problem("DATABASE_URL", "names no SQLite file; give one, e.g. sqlite://planbot.db".into());
         }
         let plan_source = plan_source(&get, &mut problem);
         let default_refresh = match plan_source {
@@ -197,6 +199,14 @@ impl Config {
             Err(ConfigError(problems))
         }
     }
+}
+
+/// `sqlite://` or `sqlite:` alone: SQLite would make a throwaway database
+/// that loses every role, edit and standup at exit.
+fn sqlite_without_a_file(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("sqlite:") else { return false };
+    let path = rest.trim_start_matches("//").split('?').next().unwrap_or_default();
+    path.trim().is_empty()
 }
 
 /// A positive whole number, or the default when unset.

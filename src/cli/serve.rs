@@ -64,7 +64,7 @@ impl Running {
         let store = open_store(&config.database_url).await?;
         let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
         let PlanHome { source, writer } = plan_home(&config.plan_source)?;
-        let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
+        let live = Arc::new(LivePlan::start(source, Arc::clone(&clock)).await?);
         let (slack_web, notifier) = slack_integrations(config)?;
         let reload_now = Arc::new(Notify::new());
         let reloader =
@@ -79,7 +79,7 @@ impl Running {
         parts.command_log = Some(command_log);
         parts.services = Some(services(config));
         let app = Arc::new(parts.assemble().with_command_name(config.slash_command.clone()));
-        let loops = Loops::spawn(&app);
+        let loops = Loops::spawn(&app, notifier.clone().map(|n| n as Arc<dyn Notifier>));
         follow_changes(config, &app);
         let socket = socket_mode(config, &app).await?;
         let committer = committer.map(Committer::spawn);
@@ -203,11 +203,11 @@ struct Loops {
 }
 
 impl Loops {
-    fn spawn(app: &Arc<App>) -> Loops {
+    fn spawn(app: &Arc<App>, notifier: Option<Arc<dyn Notifier>>) -> Loops {
         let inbox = app.spawn_inbox();
         let standups = app.standups().cloned();
         let scheduler = standups.clone().map(Standups::spawn);
-        let mut others = Vec::new();
+        let mut others = vec![planbot_app::store_watch::spawn(Arc::clone(app.store()), notifier)];
         others.extend(app.digests().cloned().map(spawn_digests));
         others.extend(app.home().cloned().map(Home::spawn));
         Loops { inbox, standups, scheduler, others }

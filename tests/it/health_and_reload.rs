@@ -6,6 +6,11 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use planbot::source::LocalFolder;
+
+const CSV: &str = "docs/autorisen_project_plan.csv";
+const MD: &str = "docs/project_plan.md";
+const EXAMPLE_CSV: &str = include_str!("../../examples/autorisen/docs/autorisen_project_plan.csv");
+const EXAMPLE_MD: &str = include_str!("../../examples/autorisen/docs/project_plan.md");
 use support::{TestApp, USER, csv, databases, example_app};
 
 #[tokio::test]
@@ -75,8 +80,11 @@ async fn a_broken_plan_never_replaces_the_last_good_one() {
 
     let shown = app.slash(USER, "status A-1").await.shown_text();
     assert!(shown.contains("first"), "still answers from the last good plan: {shown}");
-    let health = app.get("/api/health").await.json();
+    let answer = app.get("/api/health").await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "not ready while the newest plan is broken");
+    let health = answer.json();
     assert_eq!(health["status"], "degraded");
+    assert!(health["reasons"][0].as_str().unwrap().starts_with("the newest plan is not in use"), "{health}");
     assert_eq!(health["task_count"], 1);
     let error = health["plan_error"].as_str().expect("plan_error is shown");
     assert!(error.contains("lacks the columns phase, owner"), "{error}");
@@ -126,9 +134,110 @@ async fn a_broken_version_is_reported_once() {
         Some(on_broken),
     );
     folder.write("id,task\nA-1,lost columns\n");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    support::team::wait_until(|| !reports.lock().unwrap().is_empty()).await;
+    // The broken version is not reported again however often it is seen:
+    // let the reloader look at it several more times, then count.
+    let seen = app.plan.last_error();
+    for _ in 0..5 {
+        assert!(app.plan.refresh().await.is_ok_and(|replaced| !replaced));
+    }
     reloader.abort();
+    assert_eq!(app.plan.last_error(), seen);
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 1, "{reports:?}");
     assert!(reports[0].contains("no longer parses") && reports[0].contains("lacks the columns"), "{}", reports[0]);
+}
+
+#[tokio::test]
+async fn a_plan_home_that_is_down_at_start_is_retried_until_it_loads() {
+    use support::fake_github::{self, FakeGitHub, Fault};
+    let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
+    // Down at start, and still down at the first retry.
+    github.fail_next(
+        2,
+        Fault { status: 503, delay: std::time::Duration::ZERO, headers: vec![], message: "GitHub is down" },
+    );
+    let client =
+        planbot::github::GitHubClient::new(&github.api_url, planbot::github::GitHubToken(fake_github::TOKEN.into()))
+            .unwrap();
+    let repo = format!("github:{}/{}@{}", fake_github::OWNER, fake_github::REPO, fake_github::BRANCH).parse().unwrap();
+    let source = Arc::new(planbot::github::GitHubPlan::new(client, repo, CSV, MD));
+    let clock: Arc<dyn planbot::clock::Clock> = Arc::new(planbot::clock::SystemClock);
+    let live = Arc::new(planbot::source::LivePlan::start(source, clock).await.unwrap());
+    assert!(!live.is_loaded());
+    assert!(live.last_error().unwrap().contains("503"), "{:?}", live.last_error());
+
+    let app = TestApp::start_with_plan(Arc::clone(&live), databases::sqlite().await).await;
+    let health = app.get("/api/health").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(health.json()["reasons"][0].as_str().unwrap().starts_with("the plan is not loaded"), "{}", health.body);
+    let answer = app.slash(USER, "status DEVOPS-035").await;
+    assert!(answer.shown_text().contains("planbot has no plan to answer from yet"), "{}", answer.body);
+    assert!(answer.shown_text().contains("GitHub is down"), "says why: {}", answer.body);
+    assert_eq!(app.slash(USER, "help").await.status, StatusCode::OK);
+
+    let reloader = planbot::source::spawn_reloader(
+        Arc::clone(&live),
+        std::time::Duration::from_secs(60),
+        Default::default(),
+        None,
+    );
+    // Retries back off from one second, far below the 60 s poll.
+    support::team::wait_until_within(std::time::Duration::from_secs(30), || live.is_loaded()).await;
+    reloader.abort();
+    assert_eq!(app.get("/api/health").await.status, StatusCode::OK);
+    assert!(app.slash(USER, "status DEVOPS-035").await.shown_text().contains("Prod deploy"));
+}
+
+#[tokio::test]
+async fn serve_starts_and_answers_while_github_is_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let env: std::collections::BTreeMap<&str, String> = [
+        ("SLACK_SIGNING_SECRET", "secret".to_owned()),
+        ("DATABASE_URL", "sqlite://serve.db".to_owned()),
+        ("PLAN_SOURCE", "github:autorisen/autorisen@main".to_owned()),
+        ("GITHUB_TOKEN", "ghp_unused".to_owned()),
+        ("GITHUB_API_URL", "http://127.0.0.1:1".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let mut serve = support::process::Serve::spawn(dir.path(), &env);
+    let health = serve.wait_up().await;
+    assert!(health.starts_with("HTTP/1.1 503"), "{health}");
+    assert!(health.contains("the plan is not loaded") && health.contains("cannot reach GitHub"), "{health}");
+    let form = support::slash_form(USER, "blockers");
+    let answer = serve.post_signed("/slack/commands", "application/x-www-form-urlencoded", &form, "secret").unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("no plan to answer from yet"), "{answer}");
+    assert!(serve.terminate().success());
+}
+
+#[tokio::test]
+async fn a_sqlite_file_made_read_only_or_deleted_under_planbot_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("planbot.db");
+    let store = planbot::store::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let app = TestApp::start(Arc::new(planbot::source::BuiltinExample), Arc::clone(&store)).await;
+    assert_eq!(app.get("/api/health").await.status, StatusCode::OK);
+
+    let mut permissions = std::fs::metadata(&file).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&file, permissions.clone()).unwrap();
+    let health = app.get("/api/health").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(health.body.contains("is read-only: planbot cannot save anything"), "{}", health.body);
+    let mut reported = None;
+    let first = planbot::store_watch::check(store.as_ref(), &mut reported).await;
+    assert!(first.is_some_and(|problem| problem.contains("read-only")));
+    assert_eq!(planbot::store_watch::check(store.as_ref(), &mut reported).await, None, "told once");
+
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&file, permissions).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let health = app.get("/api/health").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(health.body.contains("was deleted or replaced while planbot ran"), "{}", health.body);
+    let deleted = planbot::store_watch::check(store.as_ref(), &mut reported).await;
+    assert!(deleted.is_some_and(|problem| problem.contains("deleted")), "a new problem is told too");
 }

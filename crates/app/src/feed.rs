@@ -41,6 +41,10 @@ impl ChangeFeed {
     pub fn follow(self: Arc<Self>, live: &Arc<LivePlan>) {
         let source = Arc::clone(live);
         let listener: OnChange = Arc::new(move |before, after| {
+            // The first version after a start without a plan is not news.
+            if !before.is_loaded {
+                return;
+            }
             let (feed, live) = (Arc::clone(&self), Arc::clone(&source));
             tokio::spawn(async move {
                 if let Err(error) = feed.announce(&live, &before, &after).await {

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod notify;
 pub mod previews;
 pub mod standup;
+pub mod store_watch;
 pub mod views;
 pub mod writeback;
 

@@ -1,6 +1,8 @@
 //! The plan in memory, reloaded when its files change. A plan that fails
 //! to parse never replaces the last good one; the failure is logged once
-//! and shown in `/api/health` until the files are fixed.
+//! and shown in `/api/health` until the files are fixed. A service that
+//! cannot read its plan at start (GitHub down, credentials refused) starts
+//! anyway, with no plan, and keeps trying.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -27,10 +29,13 @@ pub struct LoadedPlan {
     pub loaded_at: DateTime<Utc>,
     pub lint_errors: usize,
     fingerprint: Fingerprint,
+    /// False for the empty stand-in served until a first version loads.
+    pub is_loaded: bool,
 }
 
 #[derive(Default)]
 struct Failure {
+    /// The version that does not parse (it is not tried again).
     fingerprint: Option<Fingerprint>,
     message: Option<String>,
 }
@@ -50,6 +55,18 @@ impl LoadedPlan {
     pub fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
     }
+
+    /// Nothing loaded yet: an empty plan, and a fingerprint no source has.
+    fn not_yet(now: DateTime<Utc>) -> Result<LoadedPlan, PlanError> {
+        let plan = Plan::empty()?;
+        Ok(LoadedPlan {
+            plan,
+            loaded_at: now,
+            lint_errors: 0,
+            fingerprint: Fingerprint(String::new()),
+            is_loaded: false,
+        })
+    }
 }
 
 impl LivePlan {
@@ -57,13 +74,44 @@ impl LivePlan {
     /// is fatal to the caller.
     pub async fn load(source: Arc<dyn PlanSource>, clock: Arc<dyn Clock>) -> Result<LivePlan, LoadError> {
         let loaded = load_from(source.as_ref(), clock.as_ref()).await?;
-        Ok(LivePlan {
+        Ok(LivePlan::with(source, clock, loaded))
+    }
+
+    /// Loads the plan if it can; otherwise starts with none and says why
+    /// (`last_error`) until `refresh` succeeds. For the service, which
+    /// must come up even when the plan's home is down.
+    pub async fn start(source: Arc<dyn PlanSource>, clock: Arc<dyn Clock>) -> Result<LivePlan, LoadError> {
+        match load_from(source.as_ref(), clock.as_ref()).await {
+            Ok(loaded) => Ok(LivePlan::with(source, clock, loaded)),
+            Err(error) => {
+                tracing::error!(error = %error, "the plan could not be loaded; serving without it and retrying");
+                let stand_in = LoadedPlan::not_yet(clock.now())
+                    .map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
+                let live = LivePlan::with(source, clock, stand_in);
+                live.fail(None, error.to_string());
+                Ok(live)
+            }
+        }
+    }
+
+    fn with(source: Arc<dyn PlanSource>, clock: Arc<dyn Clock>, loaded: LoadedPlan) -> LivePlan {
+        LivePlan {
             source,
             clock,
             current: RwLock::new(Arc::new(loaded)),
             failure: RwLock::default(),
             on_change: RwLock::default(),
-        })
+        }
+    }
+
+    /// Whether a version of the plan was ever loaded.
+    pub fn is_loaded(&self) -> bool {
+        self.current().is_loaded
+    }
+
+    fn fail(&self, fingerprint: Option<Fingerprint>, message: String) {
+        *self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Failure { fingerprint, message: Some(message) };
     }
 
     /// `listener` hears of every new version loaded from now on.
@@ -85,9 +133,22 @@ impl LivePlan {
     }
 
     /// Reloads if the files changed. Returns whether the plan was replaced.
+    /// A source that cannot be read is remembered as the reason until it
+    /// can be again.
     pub async fn refresh(&self) -> Result<bool, LoadError> {
-        let fingerprint = self.source.fingerprint().await?;
-        if fingerprint == self.current().fingerprint || self.already_failed(&fingerprint) {
+        let fingerprint = match self.source.fingerprint().await {
+            Ok(fingerprint) => fingerprint,
+            Err(error) => {
+                let error = LoadError::Source(error);
+                self.fail(None, error.to_string());
+                return Err(error);
+            }
+        };
+        if fingerprint == self.current().fingerprint {
+            self.clear_source_failure();
+            return Ok(false);
+        }
+        if self.already_failed(&fingerprint) {
             return Ok(false);
         }
         match load_at(self.source.as_ref(), self.clock.as_ref(), fingerprint.clone()).await {
@@ -105,12 +166,24 @@ impl LivePlan {
                 }
                 Ok(true)
             }
-            Err(error) => {
+            Err(error @ LoadError::Plan { .. }) => {
                 tracing::error!(error = %error, "the plan changed but does not parse; keeping the last good plan");
-                let mut failure = self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                *failure = Failure { fingerprint: Some(fingerprint), message: Some(error.to_string()) };
+                self.fail(Some(fingerprint), error.to_string());
                 Err(error)
             }
+            Err(error) => {
+                self.fail(None, error.to_string());
+                Err(error)
+            }
+        }
+    }
+
+    /// The source answers again: a reason that was only about reaching it
+    /// no longer holds.
+    fn clear_source_failure(&self) {
+        let mut failure = self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if failure.fingerprint.is_none() {
+            *failure = Failure::default();
         }
     }
 
@@ -135,8 +208,11 @@ async fn load_at(
     let plan = Plan::parse(files.csv, files.markdown.as_deref())
         .map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
     let lint_errors = plan.lint().iter().filter(|d| d.severity == Severity::Error).count();
-    Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint })
+    Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint, is_loaded: true })
 }
+
+/// The first retry of a plan that could not be loaded at start.
+const FIRST_RETRY: Duration = Duration::from_secs(1);
 
 /// Called once for each new version of the plan that does not parse.
 pub type OnBroken = Arc<dyn Fn(String) + Send + Sync>;
@@ -151,13 +227,15 @@ pub fn spawn_reloader(
     on_broken: Option<OnBroken>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(every);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut retry = FIRST_RETRY;
         loop {
+            // Until a first version loads, try again sooner, backing off.
+            let wait = if live.is_loaded() { every } else { retry.min(every) };
             tokio::select! {
-                _ = ticker.tick() => {}
+                () = tokio::time::sleep(wait) => {}
                 () = wake.notified() => {}
             }
+            retry = if live.is_loaded() { FIRST_RETRY } else { (retry * 2).min(every) };
             // `refresh` logs and records failures; a broken version fails
             // only the first time it is seen.
             if let (Err(LoadError::Plan { path, error }), Some(report)) = (live.refresh().await, &on_broken) {

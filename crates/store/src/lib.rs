@@ -53,6 +53,14 @@ pub enum StoreError {
          server runs and accepts connections from here"
     )]
     Unreachable { server: String, reason: String },
+    #[error("the database file {path} was deleted or replaced while planbot ran; restart it so nothing more is lost")]
+    FileGone { path: String },
+    #[error("{path} is read-only: planbot cannot save anything")]
+    ReadOnly { path: String },
+    #[error("the database did not answer within {0:?}")]
+    Slow(Duration),
+    #[error("the database file cannot be checked: {0}")]
+    File(#[from] std::io::Error),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -88,6 +96,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Proves the database answers (for `/api/health`).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Proves the database can be written now (`/api/health`).
+    async fn check_writable(&self) -> Result<(), StoreError>;
 
     /// The embedded migrations this database has not run yet.
     async fn pending_migrations(&self) -> Result<Vec<String>, StoreError>;

@@ -38,6 +38,17 @@ impl PostgresStore {
             })?;
         Ok(PostgresStore { pool })
     }
+
+    /// A read-only server (a standby, or `default_transaction_read_only`)
+    /// would fail every write.
+    async fn check_writable(&self) -> Result<(), StoreError> {
+        let read_only: String =
+            sqlx::query_scalar("SELECT current_setting('transaction_read_only')").fetch_one(&self.pool).await?;
+        if read_only == "on" {
+            return Err(StoreError::ReadOnly { path: "the PostgreSQL server".into() });
+        }
+        Ok(())
+    }
 }
 
 impl_store_queries!(PostgresStore, Engine::Postgres, lock_claimed_rows: " FOR UPDATE SKIP LOCKED");

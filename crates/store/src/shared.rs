@@ -28,6 +28,10 @@ macro_rules! impl_store_queries {
                 Ok(())
             }
 
+            async fn check_writable(&self) -> Result<(), $crate::StoreError> {
+                <$store>::check_writable(self).await
+            }
+
             async fn pending_migrations(&self) -> Result<Vec<String>, $crate::StoreError> {
                 // Before the first migration the ledger table does not exist.
                 let ledger = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success");

@@ -136,6 +136,11 @@ impl TestApp {
         TestApp::start_with(source, store, None).await
     }
 
+    /// A read-only app on a plan that is already live (loaded or not).
+    pub async fn start_with_plan(plan: Arc<LivePlan>, store: Arc<dyn Store>) -> TestApp {
+        TestApp::build_on(plan, store, None, None, None).await
+    }
+
     /// Like `start_with`, with authors and alerts told through `notifier`.
     pub async fn start_with_notifier(
         source: Arc<dyn PlanSource>,
@@ -182,6 +187,18 @@ impl TestApp {
         let clock: Arc<dyn Clock> =
             writable.as_ref().and_then(|w| w.clock.clone()).unwrap_or_else(|| Arc::new(SystemClock));
         let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await.expect("plan loads"));
+        TestApp::build_on(plan, store, writable, notifier, standup).await
+    }
+
+    async fn build_on(
+        plan: Arc<LivePlan>,
+        store: Arc<dyn Store>,
+        writable: Option<Writable>,
+        notifier: Option<Arc<dyn planbot::writeback::Notifier>>,
+        standup: Option<StandupSetup>,
+    ) -> TestApp {
+        let clock: Arc<dyn Clock> =
+            writable.as_ref().and_then(|w| w.clock.clone()).unwrap_or_else(|| Arc::new(SystemClock));
         let secret = SigningSecret::new(SIGNING_SECRET).expect("secret");
         let (command_log, _writer) = spawn_command_log(Arc::clone(&store));
         let mut parts = Parts::new(Arc::clone(&plan), Arc::clone(&store), Arc::clone(&clock));

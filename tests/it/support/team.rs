@@ -174,12 +174,18 @@ pub fn text_of(message: &Message) -> String {
     format!("{} {}", message.text, message.blocks)
 }
 
-pub async fn wait_until(mut done: impl FnMut() -> bool) {
-    for _ in 0..1000 {
+/// Waits (up to 10 s) for something that must happen.
+pub async fn wait_until(done: impl FnMut() -> bool) {
+    wait_until_within(std::time::Duration::from_secs(10), done).await;
+}
+
+pub async fn wait_until_within(limit: std::time::Duration, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
         if done() {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    panic!("condition never held");
+    panic!("condition never held within {limit:?}");
 }

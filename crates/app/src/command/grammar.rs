@@ -90,6 +90,12 @@ impl Command {
         }
     }
 
+    /// Whether answering needs the plan itself (help, the outbox and the
+    /// standup's own commands do not).
+    pub fn needs_plan(&self) -> bool {
+        !matches!(self, Command::Help | Command::Pending | Command::Standup(_) | Command::Away(_))
+    }
+
     /// The task id the command is about, if any (for logs).
     pub fn task_argument(&self) -> Option<&str> {
         match self {

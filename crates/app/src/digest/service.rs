@@ -68,6 +68,11 @@ impl Digests {
     /// Records today's statuses, then posts the digest if it is due.
     /// True when this call posted it.
     pub async fn tick(&self) -> Result<bool, DigestError> {
+        // No snapshot of a plan that is not there: it would read as every
+        // task gone.
+        if !self.plan.is_loaded() {
+            return Ok(false);
+        }
         self.snapshot().await?;
         let Some(due) = self.schedule.due(self.clock.now()) else { return Ok(false) };
         if self.slack.is_none() {

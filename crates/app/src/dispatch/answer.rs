@@ -73,6 +73,9 @@ impl App {
     /// Answers a request from whoever `caller` is (the command line may
     /// not know).
     pub async fn answer(&self, request: &Request, caller: Option<&Caller<'_>>) -> Result<Reply, DispatchError> {
+        if request.command.needs_plan() && !self.plan.is_loaded() {
+            return Ok(self.no_plan_yet());
+        }
         let snapshot = self.snapshot();
         let ctx = snapshot.context(self);
         let store = self.store.as_ref();
@@ -109,6 +112,18 @@ impl App {
             Command::Unknown { typed, hint } => help::help(Some((typed, *hint))),
         };
         Ok(reply.with_visibility(request.visibility))
+    }
+
+    /// Said while the plan's home could not be read since the start.
+    fn no_plan_yet(&self) -> Reply {
+        let reason = self.plan.last_error().unwrap_or_else(|| "it is still loading".to_owned());
+        Reply::message(Text::plain(format!(
+            "planbot has no plan to answer from yet: it could not read {} ({}). It keeps trying on its own; \
+             /api/health shows the state. Please ask again in a minute.",
+            self.plan.source().describe(),
+            clip(&reason, 300)
+        )))
+        .refusal()
     }
 
     /// Another app's command sent to planbot's URL changes nothing.

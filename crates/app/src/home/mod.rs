@@ -151,6 +151,9 @@ impl Home {
 
     /// Re-publishes every opened tab whose content changed.
     pub async fn refresh(&self) -> Result<usize, StandupError> {
+        if !self.standups.plan.is_loaded() {
+            return Ok(0);
+        }
         let team = self.team_state().await?;
         let mut published = 0;
         for user in self.standups.store.standups().home_viewers().await? {

@@ -232,7 +232,9 @@ impl Standups {
     /// Sends whatever is due now: prompts and reminders until a day's
     /// summary, the summary until the end of its day.
     pub async fn tick(self: &Arc<Self>) -> Result<Sent, StandupError> {
-        if self.slack.is_none() {
+        // Prompts list people's tasks: without a plan there is nothing true
+        // to send yet.
+        if self.slack.is_none() || !self.plan.is_loaded() {
             return Ok(Sent::default());
         }
         let mut roster = self.roster().await?;

@@ -113,6 +113,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan with the required columns and no tasks (the stand-in
+    /// before a first version loads).
+    pub fn empty() -> Result<Plan, PlanError> {
+        Plan::parse(format!("{}\n", REQUIRED_COLUMNS.join(",")), None)
+    }
+
     /// Parses the CSV text and the (optional) Markdown plan.
     pub fn parse(csv_text: String, markdown: Option<&str>) -> Result<Plan, PlanError> {
         let milestones = markdown.map(parse_milestones).unwrap_or_default();
