@@ -12,11 +12,13 @@ mod slack_events;
 mod slack_interactions;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
@@ -28,6 +30,10 @@ use planbot_slack::{SignatureError, SigningSecret};
 
 /// Slack's own payloads are a few KiB; anything far larger is not Slack.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Within Slack's 3 s, leaving room for the network.
+const SLACK_TIME_LIMIT: Duration = Duration::from_millis(2800);
+/// GitHub waits 10 s for a webhook's answer.
+const GITHUB_TIME_LIMIT: Duration = Duration::from_secs(9);
 
 /// What the routes share: the application, and how to authenticate what
 /// reaches it over HTTP.
@@ -49,13 +55,20 @@ impl AppState {
 
 /// The whole HTTP surface; `serve` and the tests both use it.
 pub fn router(state: Arc<AppState>) -> Router {
+    // Slack shows a failure after 3 s; an answer still on its way then is
+    // better as a 503 (Slack delivers events again) than as nothing.
     let slack = Router::new()
         .route("/slack/commands", post(slack_commands::handle))
         .route("/slack/interactions", post(slack_interactions::handle))
-        .route("/slack/events", post(slack_events::handle));
+        .route("/slack/events", post(slack_events::handle))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, SLACK_TIME_LIMIT));
     let routes = if state.signing_secret.is_some() { slack } else { Router::new() };
     routes
-        .route("/github/webhook", post(github_webhook::handle))
+        .route(
+            "/github/webhook",
+            post(github_webhook::handle)
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, GITHUB_TIME_LIMIT)),
+        )
         .route("/alive", get(health::alive))
         .route("/api/health", get(health::health))
         .route("/", get(health::heartbeat))

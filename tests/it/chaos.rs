@@ -86,7 +86,8 @@ async fn a_dm_acknowledged_right_before_a_kill_is_in_the_summary_thread_once(dir
     // change nothing either.
     assert!(event(&second, "EvAnswer", message).starts_with("HTTP/1.1 200"));
     wait_until(|| slack.messages().iter().any(|m| m.channel == dm_channel(ANA) && m.text.contains("Got it"))).await;
-    assert!(slash(&second, EDITOR, "standup send-summary").contains("summary"), "{}", second.log());
+    let sent = slash(&second, EDITOR, "standup send-summary");
+    assert!(sent.contains("summary"), "{sent}\n{}", second.log());
     wait_until(|| slack.messages().iter().any(|m| m.channel == OPS && m.thread_ts.is_none())).await;
     let summary = slack.messages().into_iter().find(|m| m.channel == OPS && m.thread_ts.is_none()).unwrap();
     wait_until(|| !slack.thread(OPS, &summary.ts).is_empty()).await;
@@ -97,14 +98,15 @@ async fn a_dm_acknowledged_right_before_a_kill_is_in_the_summary_thread_once(dir
     second.terminate();
 }
 
-#[tokio::test]
+// The requests to planbot block their thread; the fakes need another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dm_acknowledged_right_before_a_kill_is_kept_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("planbot.db").display());
     a_dm_acknowledged_right_before_a_kill_is_in_the_summary_thread_once(dir.path(), &url).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dm_acknowledged_right_before_a_kill_is_kept_on_postgres() {
     let Some((_, url)) = databases::postgres_with_url("a_dm_acknowledged_right_before_a_kill").await else { return };
     let dir = tempfile::tempdir().unwrap();

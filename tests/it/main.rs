@@ -24,3 +24,4 @@ mod slack_interactions;
 mod socket_mode;
 mod standups;
 mod store_contract;
+mod timeouts;

@@ -269,6 +269,23 @@ async fn a_summary_is_posted_when_nobody_answered_and_caught_up_after_downtime(s
     assert_eq!(team.channel_posts().len(), 1, "Wednesday's summary is not posted on Thursday");
 }
 
+async fn a_manual_send_slower_than_slack_waits_is_acknowledged_then_reported(store: Arc<dyn Store>) {
+    let team = Team::start(store, "2025-10-21T08:00:00Z", FakeSlack::start().await, 4).await;
+    team.join_all().await;
+    // Slack is slow to open the DM channels: the fan-out takes longer than
+    // the 3 s a slash command may take.
+    team.slack.hold("conversations.open");
+    let url = team.slack.response_url("send-prompts");
+    let answer = team.app.slash_answering_to(EDITOR, "standup send-prompts", &url).await;
+    assert_eq!(answer.status.as_u16(), 200);
+    assert!(answer.shown_text().contains("Working on it"), "{}", answer.body);
+    team.slack.release("conversations.open");
+    let follow_up = team.slack.wait_for("response_url:send-prompts", 1).await;
+    let said = follow_up[0].body.to_string();
+    assert!(said.contains("Standup prompts for Tue 21 Oct: 7 sent"), "{said}");
+    assert_eq!(follow_up[0].body["response_type"], "ephemeral");
+}
+
 async fn holidays_and_membership_commands(store: Arc<dyn Store>) {
     let team = Team::start(store, "2025-12-24T12:00:00Z", FakeSlack::start().await, 4).await;
     team.join_all().await;
@@ -290,6 +307,7 @@ async fn holidays_and_membership_commands(store: Arc<dyn Store>) {
 }
 
 support::on_both_engines!(
+    a_manual_send_slower_than_slack_waits_is_acknowledged_then_reported,
     a_dm_kept_when_planbot_stopped_is_answered_once_after_the_restart,
     a_full_day_for_seven_people_in_four_time_zones,
     dst_switch_keeps_everyone_on_local_time,

@@ -111,6 +111,7 @@ impl GitHubClient {
 
     pub fn with_auth(api_url: &str, auth: GitHubAuth) -> Result<GitHubClient, GitHubError> {
         let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|err| GitHubError::Transport(err.to_string()))?;

@@ -64,6 +64,7 @@ pub struct SlackProbe {
 impl SlackProbe {
     pub fn new(api_url: &str, token: &str) -> Result<SlackProbe, ProbeError> {
         let client = reqwest::Client::builder()
+            .connect_timeout(TIMEOUT / 2)
             .timeout(TIMEOUT)
             .build()
             .map_err(|error| ProbeError::Unreachable { url: api_url.to_owned(), reason: error.to_string() })?;

@@ -8,8 +8,11 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use slack_morphism::errors::SlackClientError;
+use slack_morphism::errors::{SlackClientError, SlackClientSystemError};
 use tokio::time::Instant;
+
+/// One Web API call (connection included) gets this long to answer.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A `429` without `Retry-After` waits this long.
 const DEFAULT_WAIT: Duration = Duration::from_secs(1);
@@ -49,7 +52,12 @@ impl RateGates {
             while let Some(at) = self.reopens_at(key) {
                 tokio::time::sleep_until(at).await;
             }
-            match call().await {
+            let answer = tokio::time::timeout(CALL_TIMEOUT, call()).await.unwrap_or_else(|_| {
+                Err(SlackClientError::SystemError(
+                    SlackClientSystemError::new().with_message(format!("no answer within {CALL_TIMEOUT:?}")),
+                ))
+            });
+            match answer {
                 Err(SlackClientError::RateLimitError(limited)) if refusals < MAX_REFUSALS => {
                     refusals += 1;
                     let wait = limited.retry_after.unwrap_or(DEFAULT_WAIT);

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::blocks::message_content;
 use crate::web::SlackWebError;
-use planbot_reply::Reply;
+use planbot_reply::{Reply, Visibility};
 
 /// Slack answers a response URL in well under a second; a far side that
 /// hangs must not hold a worker.
@@ -30,11 +30,16 @@ impl ResponseUrls {
         Ok(ResponseUrls { client })
     }
 
-    /// Posts `reply` to `url`, seen only by the person who clicked.
+    /// Posts `reply` to `url`: seen only by the person who asked, unless
+    /// the reply is for the channel.
     pub async fn send(&self, url: &str, reply: &Reply) -> Result<(), SlackWebError> {
         let mut body = serde_json::to_value(message_content(reply))
             .map_err(|error| SlackWebError::new(format!("cannot encode the follow-up: {error}")))?;
-        body["response_type"] = json!("ephemeral");
+        let response_type = match reply.visibility {
+            Visibility::Ephemeral => "ephemeral",
+            Visibility::InChannel => "in_channel",
+        };
+        body["response_type"] = json!(response_type);
         body["replace_original"] = json!(false);
         let response = self
             .client

@@ -4,6 +4,7 @@
 //! Retry-After` slows planbot down instead of losing a message.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -19,10 +20,14 @@ use slack_morphism::prelude::{
 
 use super::SlackUserId;
 use super::blocks::message_content;
-use super::rate_gate::RateGates;
+use super::rate_gate::{CALL_TIMEOUT, RateGates};
 use planbot_reply::Reply;
 
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
+
+/// A Slack that does not even accept the connection is given up on soon;
+/// each call's whole answer is bounded by the rate gates' timeout.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// slack-morphism's connector: HTTPS to Slack, plain HTTP to a test fake.
 pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
@@ -30,12 +35,15 @@ pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 /// A connector for the Web API at `api_url` (`https://slack.com/api` in
 /// production; tests point it at a fake, which plain http is allowed for).
 pub fn connector(api_url: &str) -> Result<Connector, SlackWebError> {
+    let mut http = HttpConnector::new();
+    http.set_connect_timeout(Some(CONNECT_TIMEOUT));
+    http.enforce_http(false);
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
         .map_err(failed)?
         .https_or_http()
         .enable_http1()
-        .build();
+        .wrap_connector(http);
     Ok(SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url.trim_end_matches('/')))
 }
 
@@ -228,7 +236,13 @@ impl SlackWeb {
             .await
             .map_err(failed)?;
         let send = SlackApiFilesUploadViaUrlRequest::new(target.upload_url, bytes, "image/png".to_owned());
-        self.client.open_session(&self.token).files_upload_via_url(&send).await.map_err(failed)?;
+        // The upload URL is not a rate-limited method, but it gets the
+        // same time limit.
+        let session = self.client.open_session(&self.token);
+        tokio::time::timeout(CALL_TIMEOUT, session.files_upload_via_url(&send))
+            .await
+            .map_err(|_| SlackWebError::new(format!("the chart upload got no answer within {CALL_TIMEOUT:?}")))?
+            .map_err(failed)?;
         let mut complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
             SlackApiFilesComplete::new(target.file_id).with_title(title.to_owned()),
         ])

@@ -867,6 +867,10 @@ async fn response_url(
     body: Bytes,
 ) -> Response {
     let body = parse_body(&headers, &body);
+    let held = slack.lock().unwrap().held.get("response_url").cloned();
+    if let Some(gate) = held {
+        let _ = gate.acquire().await;
+    }
     slack.lock().unwrap().calls.push(Call { method: format!("response_url:{id}"), body });
     (StatusCode::OK, "ok").into_response()
 }

@@ -292,6 +292,17 @@ impl TestApp {
         self.slash_with_trigger(user, text, &format!("{}.{}", rand_suffix(), text.len())).await
     }
 
+    /// `/plan TEXT` whose `response_url` is `response_url` (a fake's).
+    pub async fn slash_answering_to(&self, user: &str, text: &str, response_url: &str) -> SlackResponse {
+        let body = slash_form(user, text).replace(
+            &serde_urlencoded::to_string([("response_url", "https://hooks.slack.com/commands/1234/5678")]).unwrap(),
+            &serde_urlencoded::to_string([("response_url", response_url)]).unwrap(),
+        );
+        let timestamp = self.clock.now().timestamp().to_string();
+        let signature = self.secret.sign(&timestamp, body.as_bytes());
+        self.post("/slack/commands", body, Some(&timestamp), Some(&signature)).await
+    }
+
     /// The same, with Slack's `trigger_id` chosen by the test (Slack sends
     /// the same one again when it redelivers a request).
     pub async fn slash_with_trigger(&self, user: &str, text: &str, trigger_id: &str) -> SlackResponse {

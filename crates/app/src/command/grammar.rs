@@ -90,6 +90,25 @@ impl Command {
         }
     }
 
+    /// Answered from the plan in memory alone, so always within Slack's
+    /// 3 s (no database, Slack or GitHub call).
+    pub fn answered_from_memory(&self) -> bool {
+        matches!(
+            self,
+            Command::Help
+                | Command::Overview
+                | Command::Status(_)
+                | Command::Blockers
+                | Command::Milestones
+                | Command::Next(_)
+                | Command::Owner(_)
+                | Command::Deps(_)
+                | Command::Search(_)
+                | Command::Lint
+                | Command::Unknown { .. }
+        )
+    }
+
     /// Whether answering needs the plan itself (help, the outbox and the
     /// standup's own commands do not).
     pub fn needs_plan(&self) -> bool {

@@ -1,5 +1,6 @@
 //! `/plan …`: which service answers which verb.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,10 +10,14 @@ use super::{App, DispatchError};
 use crate::caller::Caller;
 use crate::command::{self, Command, Context, Request, card, edits, help, lists, overview, people};
 use crate::standup;
-use planbot_reply::{Reply, Text};
+use planbot_reply::{Reply, Text, Visibility};
 use planbot_slack::SlashCommand;
 use planbot_source::LoadedPlan;
 use planbot_store::CommandRecord;
+
+/// Slack wants the acknowledgement within 3 s; what is not answered by
+/// then is answered through `response_url`.
+pub const ACK_DEADLINE: Duration = Duration::from_millis(2500);
 
 /// The plan as it is now, and the names answers use for it.
 pub struct PlanSnapshot {
@@ -53,21 +58,64 @@ impl App {
     }
 
     /// A slash command: the answer travels in the acknowledgement. Edits
-    /// are queued before it returns; the committer is woken for them.
-    pub async fn slash_command(&self, slash: &SlashCommand) -> Result<Reply, DispatchError> {
-        let started = Instant::now();
+    /// are queued before it returns; the committer is woken for them. An
+    /// answer that needs the database, Slack or GitHub and is not ready
+    /// within [`ACK_DEADLINE`] is acknowledged with "working on it" and
+    /// follows through the command's `response_url`.
+    pub async fn slash_command(self: &Arc<Self>, slash: &SlashCommand) -> Result<Reply, DispatchError> {
         if !slash.command.eq_ignore_ascii_case(&self.command_name) {
             return Ok(self.not_my_command(&slash.command));
         }
         let request = command::parse(&slash.text);
+        if request.command.answered_from_memory() {
+            return self.answer_slash(slash, &request).await;
+        }
+        let mut answering = Box::pin({
+            let (app, slash, request) = (Arc::clone(self), slash.clone(), request.clone());
+            async move { app.answer_slash(&slash, &request).await }
+        });
+        match tokio::time::timeout(ACK_DEADLINE, &mut answering).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                self.finish_later(answering, slash.response_url.clone(), request.visibility);
+                Ok(Reply::message(Text::plain("Working on it: the answer follows here in a moment.")))
+            }
+        }
+    }
+
+    async fn answer_slash(&self, slash: &SlashCommand, request: &Request) -> Result<Reply, DispatchError> {
+        let started = Instant::now();
         let caller =
             Caller { user: &slash.user_id, name: slash.user_name.as_deref(), request_id: slash.trigger_id.as_deref() };
-        let outcome = self.answer(&request, Some(&caller)).await;
+        let outcome = self.answer(request, Some(&caller)).await;
         if matches!(request.command, Command::Edit { .. }) {
             self.wake_committer();
         }
-        self.record(slash, &request, started.elapsed(), outcome.is_ok());
+        self.record(slash, request, started.elapsed(), outcome.is_ok());
         outcome
+    }
+
+    /// The rest of a slow answer, delivered through `response_url`.
+    fn finish_later(
+        &self,
+        answering: impl Future<Output = Result<Reply, DispatchError>> + Send + 'static,
+        response_url: Option<String>,
+        visibility: Visibility,
+    ) {
+        let responder = self.responder.clone();
+        tokio::spawn(async move {
+            let reply = answering.await.unwrap_or_else(|error| {
+                tracing::error!(error = %error, "command failed");
+                error.apology()
+            });
+            let (Some(url), Some(responder)) = (response_url, responder) else {
+                tracing::warn!("a slow answer had no response_url to go to");
+                return;
+            };
+            if let Err(error) = responder.send(&url, &reply.with_visibility(visibility)).await {
+                tracing::warn!(error = %error, "could not deliver a slow answer through response_url");
+            }
+        });
     }
 
     /// Answers a request from whoever `caller` is (the command line may

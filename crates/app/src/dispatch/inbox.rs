@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
 use super::App;
 use planbot_store::{Delivery, StoreError};
@@ -124,8 +125,7 @@ impl App {
     async fn work_one(&self, delivery: &Delivery) -> Result<(), StoreError> {
         let span =
             tracing::info_span!("delivery", id = delivery.id, kind = %delivery.kind, attempt = delivery.attempts);
-        let _entered = span.enter();
-        let outcome = self.handle(delivery).await;
+        let outcome = self.handle(delivery).instrument(span).await;
         let inbox = self.store.inbox();
         match outcome {
             Ok(()) => inbox.finish_delivery(delivery.id, self.clock.now()).await,

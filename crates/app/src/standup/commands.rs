@@ -69,8 +69,8 @@ pub async fn standup(
         "skip" => skip(standups, caller.user, args).await,
         "unskip" => unskip(standups, args).await,
         "config" => config(standups, caller).await,
-        "send-prompts" => Ok(send(standups, true)),
-        "send-summary" => Ok(send(standups, false)),
+        "send-prompts" => send(standups, true).await,
+        "send-summary" => send(standups, false).await,
         _ => Ok(usage()),
     }
 }
@@ -247,30 +247,26 @@ async fn config(standups: &Standups, caller: &Caller<'_>) -> Result<Reply, Stand
     Ok(Reply::new(blocks))
 }
 
-/// Manual sends run in the background (a fan-out to many people waits on
-/// Slack's rate limits); the job ledger keeps them once a day.
-fn send(standups: &Arc<Standups>, prompts: bool) -> Reply {
+/// A manual send, once a day per person like the scheduled ones. A big
+/// fan-out waits on Slack's rate limits: the dispatcher acknowledges it
+/// first and this answer, saying how it went, follows.
+async fn send(standups: &Arc<Standups>, prompts: bool) -> Result<Reply, StandupError> {
     if standups.slack.is_none() {
-        return message("Slack is not connected here (SLACK_BOT_TOKEN is not set), so nothing can be sent.");
+        return Ok(
+            message("Slack is not connected here (SLACK_BOT_TOKEN is not set), so nothing can be sent.").refusal()
+        );
     }
-    let standups = Arc::clone(standups);
-    tokio::spawn(async move {
-        let outcome = if prompts {
-            standups.send_prompts_now().await.map(|(day, sent)| format!("{sent} prompts for {day}"))
-        } else {
-            standups
-                .send_summary_now()
-                .await
-                .map(|(day, sent)| format!("summary for {day}: {}", if sent { "posted" } else { "already posted" }))
-        };
-        match outcome {
-            Ok(done) => tracing::info!(done, "manual standup send"),
-            Err(error) => tracing::warn!(error = %error, "manual standup send failed"),
-        }
-    });
-    message(if prompts {
-        "Sending the standup prompts now. Each person gets one per day, so nobody already asked is asked again."
+    if prompts {
+        let (day, sent) = standups.send_prompts_now().await?;
+        return Ok(message(format!(
+            "Standup prompts for {}: {sent} sent. Each person gets one per day, so nobody asked already was asked again.",
+            day_label(day)
+        )));
+    }
+    let (day, posted) = standups.send_summary_now().await?;
+    Ok(message(if posted {
+        format!("The standup summary for {} is posted.", day_label(day))
     } else {
-        "Posting the standup summary now, unless it is already out."
-    })
+        format!("The standup summary for {} was posted already; nothing was sent again.", day_label(day))
+    }))
 }
