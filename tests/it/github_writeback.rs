@@ -371,6 +371,36 @@ mod notifications {
     }
 
     #[tokio::test]
+    async fn an_edit_applied_anyway_by_an_editor_names_both_in_the_commit_and_tells_both() {
+        const AUTHOR: &str = "U0FRAN001";
+        let (Setup { github, app, .. }, slack) = setup_with_slack().await;
+        app.slash(EDITOR, &format!("grant <@{AUTHOR}|fran> frontend")).await;
+        app.slash(AUTHOR, "start FE-004").await;
+        github.human_commit(CSV, "Login page + form,frontend,blocked", "Login page + form,frontend,deferred");
+        assert_eq!(app.committer().drain().await.unwrap().conflicts, 1);
+        let conflict = app.store.recent_edits(None, 1).await.unwrap()[0].id;
+
+        let click = serde_json::json!({
+            "type": "block_actions", "user": {"id": EDITOR, "username": "erin"}, "trigger_id": "t-apply",
+            "actions": [{"action_id": "apply_anyway", "value": conflict.to_string(), "type": "button"}],
+        });
+        assert_eq!(app.interact(&click).await.status.as_u16(), 200);
+        app.inbox_settled().await;
+        assert_eq!(app.committer().drain().await.unwrap().committed, 1);
+        let message = github.history().remove(0);
+        assert!(
+            message.contains(&format!("asked by roadrunner, {AUTHOR}; applied anyway by erin, {EDITOR}")),
+            "{message}"
+        );
+        for person in [AUTHOR, EDITOR] {
+            let told = slack.calls("chat.postMessage").iter().any(|c| {
+                c.body["channel"] == format!("D{person}") && c.body.to_string().contains("Written: *mark FE-004")
+            });
+            assert!(told, "{person} is told it was written: {:?}", slack.calls("chat.postMessage"));
+        }
+    }
+
+    #[tokio::test]
     async fn refused_credentials_alert_the_ops_channel_once() {
         let slack = FakeSlack::start().await;
         let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
@@ -394,8 +424,7 @@ mod notifications {
         app.committer().drain().await.unwrap();
         clock.advance(Duration::from_secs(3600));
         app.committer().drain().await.unwrap();
-        slack.wait_for("chat.postMessage", 1).await;
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // The committer posts its alert before a drain returns.
         let alerts: Vec<_> =
             slack.calls("chat.postMessage").into_iter().filter(|c| c.body["channel"] == "C0OPS").collect();
         assert_eq!(alerts.len(), 1, "{alerts:?}");

@@ -246,3 +246,53 @@ async fn notes_are_written_as_typed_not_as_slack_encodes_them() {
     let card = app.slash(EDITOR, "status OBS-036").await.body;
     assert!(card.contains("&lt;today&gt;") && !card.contains("<today>"), "echoed back escaped: {card}");
 }
+
+#[tokio::test]
+async fn a_new_owner_role_needs_an_editor_and_their_confirmation() {
+    let folder = Folder::new();
+    let app = app_on(&folder, databases::sqlite().await).await;
+    app.slash(EDITOR, "grant <@U0DANA001|dana> frontend").await;
+
+    let by_dana = app.slash(DANA, "assign FE-004 qa-team").await;
+    let shown = by_dana.shown_text();
+    assert!(shown.contains("No task in the plan is owned by `qa-team`"), "{shown}");
+    assert!(shown.contains("Only a plan editor can give a task to a new owner role"), "{shown}");
+    assert!(!by_dana.body.contains("assign_new_role"), "no button for someone who may not use it");
+
+    let by_editor = app.slash(EDITOR, "assign FE-004 qa-team").await;
+    assert!(by_editor.body.contains("\"action_id\":\"assign_new_role\""), "{}", by_editor.body);
+    assert!(by_editor.body.contains("\"value\":\"FE-004 qa-team\""), "{}", by_editor.body);
+    assert_eq!(app.committer().drain().await.unwrap().committed, 0, "nothing queued before the confirmation");
+
+    let click = serde_json::json!({
+        "type": "block_actions", "user": {"id": EDITOR, "username": "erin"}, "trigger_id": "t-new-role",
+        "actions": [{"action_id": "assign_new_role", "value": "FE-004 qa-team", "type": "button"}],
+    });
+    app.interact(&click).await;
+    app.inbox_settled().await;
+    app.committer().drain().await.unwrap();
+    assert!(
+        folder.read(CSV).lines().any(|l| l.starts_with("FE-004,") && l.contains(",qa-team,")),
+        "{}",
+        folder.read(CSV)
+    );
+}
+
+#[tokio::test]
+async fn nothing_a_spreadsheet_would_run_as_a_formula_is_written() {
+    let folder = Folder::new();
+    let app = app_on(&folder, databases::sqlite().await).await;
+    let before = folder.read(CSV);
+    for (value, start) in [("=HYPERLINK(\"http://x\")", '='), ("+1", '+'), ("-2", '-'), ("@SUM(A1)", '@')] {
+        let click = serde_json::json!({
+            "type": "block_actions", "user": {"id": EDITOR, "username": "erin"}, "trigger_id": format!("t-{start}"),
+            "actions": [{"action_id": "assign_new_role", "value": format!("FE-004 {value}"), "type": "button"}],
+        });
+        app.interact(&click).await;
+    }
+    app.inbox_settled().await;
+    app.committer().drain().await.unwrap();
+    assert_eq!(folder.read(CSV), before, "no formula reached the file");
+    let refused = app.slash(EDITOR, "assign FE-004 =cmd|'/C calc'!A0").await.shown_text();
+    assert!(!refused.contains("Queued"), "{refused}");
+}

@@ -55,6 +55,7 @@ async fn migrations_can_run_again(store: Arc<dyn Store>) {
 
 fn new_edit(key: Option<&str>, task: &str, to: Status) -> NewEdit {
     NewEdit {
+        applied_by: None,
         idempotency_key: key.map(str::to_owned),
         author_id: user("U1"),
         edit: Edit {
@@ -71,6 +72,7 @@ async fn queued_edits_round_trip_and_a_repeated_key_is_queued_once(store: Arc<dy
     let again = store.enqueue_edits(&[new_edit(Some("t1#0"), "A-1", Status::Completed)], now).await.unwrap();
     assert_eq!(first, again);
     let note = NewEdit {
+        applied_by: None,
         edit: Edit { change: Change::Note { text: "hi, there".into() }, ..new_edit(None, "B-2", Status::Todo).edit },
         ..new_edit(None, "B-2", Status::Todo)
     };

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use crate::writeback::settled_reply;
 use crate::writeback::{Notice, Notifier};
+use planbot_domain::people::SlackUserId;
 use planbot_reply::{Reply, Text};
 use planbot_slack::web::SlackWeb;
 
@@ -23,14 +24,18 @@ impl SlackNotifier {
 #[async_trait]
 impl Notifier for SlackNotifier {
     async fn edits_settled(&self, notices: &[Notice]) {
-        let mut by_author: BTreeMap<&str, Vec<&Notice>> = BTreeMap::new();
+        // The author hears of each edit, and so does anyone who applied it
+        // anyway on their behalf.
+        let mut by_person: BTreeMap<&SlackUserId, Vec<&Notice>> = BTreeMap::new();
         for notice in notices {
-            by_author.entry(notice.edit.author_id.as_str()).or_default().push(notice);
+            by_person.entry(&notice.edit.author_id).or_default().push(notice);
+            if let Some(applier) = &notice.edit.applied_by {
+                by_person.entry(&applier.id).or_default().push(notice);
+            }
         }
-        for notices in by_author.values() {
-            let author = &notices[0].edit.author_id;
-            if let Err(error) = self.web.direct_message(author, &settled_reply(notices)).await {
-                tracing::warn!(user = %author, error = %error, "could not tell the author about their edit");
+        for (person, notices) in by_person {
+            if let Err(error) = self.web.direct_message(person, &settled_reply(&notices)).await {
+                tracing::warn!(user = %person, error = %error, "could not tell someone how their edit ended");
             }
         }
     }

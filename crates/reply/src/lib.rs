@@ -15,6 +15,21 @@ pub use text::render_text;
 
 /// Lists longer than this end with "…and N more".
 pub const MAX_LIST_ITEMS: usize = 30;
+/// What a person typed is echoed back at most this long.
+pub const MAX_ECHO_CHARS: usize = 200;
+
+/// At most `max` characters of `text`, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Text a person typed, as it may be echoed back.
+pub fn echo(typed: &str) -> String {
+    clip(typed.trim(), MAX_ECHO_CHARS)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {

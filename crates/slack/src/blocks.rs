@@ -16,6 +16,8 @@ use planbot_reply::{Block, Button, Reply, Span, Text, Visibility};
 
 pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_CHARS: usize = 3000;
+/// Slack truncates a message's `text` beyond this.
+pub const MAX_TEXT_CHARS: usize = 40_000;
 const MAX_FIELD_CHARS: usize = 2000;
 const MAX_FIELDS: usize = 10;
 
@@ -59,8 +61,11 @@ pub fn command_response(reply: &Reply) -> SlackCommandEventResponse {
     SlackCommandEventResponse::new(message_content(reply)).with_response_type(response_type)
 }
 
+/// The fallback `text` (notifications, screen readers) within Slack's
+/// 40,000 characters; the blocks carry the whole answer.
 pub fn message_content(reply: &Reply) -> SlackMessageContent {
-    SlackMessageContent::new().with_text(escape(&reply.summary())).with_blocks(blocks(reply))
+    let text = clip(&escape(&reply.summary()), MAX_TEXT_CHARS);
+    SlackMessageContent::new().with_text(text).with_blocks(blocks(reply))
 }
 
 pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
@@ -210,6 +215,14 @@ mod tests {
         assert_eq!(rendered.len(), MAX_BLOCKS);
         let last = serde_json::to_value(&rendered[MAX_BLOCKS - 1]).unwrap().to_string();
         assert!(last.contains("…and 31 more sections"));
+    }
+
+    #[test]
+    fn the_fallback_text_stays_within_slacks_forty_thousand_characters() {
+        let reply = Reply::message(Text::plain("x".repeat(60_000)));
+        let text = json(&reply)["text"].as_str().unwrap().to_owned();
+        assert_eq!(text.chars().count(), MAX_TEXT_CHARS);
+        assert!(text.ends_with('…'));
     }
 
     #[test]

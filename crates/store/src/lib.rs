@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 
 pub use command_log::{CommandLog, spawn_command_log};
 pub use inbox::{Delivery, InboxDepth, InboxStore};
-pub use outbox::{EditState, NewEdit, QueuedEdit, Settlement};
+pub use outbox::{Applier, EditState, NewEdit, QueuedEdit, Settlement};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use standups::{

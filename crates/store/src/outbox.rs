@@ -16,6 +16,15 @@ pub struct NewEdit {
     pub idempotency_key: Option<String>,
     pub author_id: SlackUserId,
     pub edit: Edit,
+    /// Someone other than the author who pressed "Apply anyway".
+    pub applied_by: Option<Applier>,
+}
+
+/// A person who applied someone else's edit over a newer value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applier {
+    pub id: SlackUserId,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +67,7 @@ pub struct QueuedEdit {
     pub commit_url: Option<String>,
     /// For a conflict: the value a human wrote in the meantime.
     pub current_value: Option<String>,
+    pub applied_by: Option<Applier>,
 }
 
 /// How one attempt at an edit ended.
@@ -109,10 +119,12 @@ pub(crate) struct EditRow {
     commit_ref: Option<String>,
     commit_url: Option<String>,
     current_value: Option<String>,
+    applied_by_id: Option<String>,
+    applied_by_name: Option<String>,
 }
 
 pub(crate) const EDIT_COLUMNS: &str = "id, created_at_ms, author_id, author_name, task_id, kind, seen, value, state, \
-     attempts, last_error, commit_ref, commit_url, current_value";
+     attempts, last_error, commit_ref, commit_url, current_value, applied_by_id, applied_by_name";
 
 impl EditRow {
     pub(crate) fn into_queued(self) -> Result<QueuedEdit, StoreError> {
@@ -127,6 +139,10 @@ impl EditRow {
             _ => return Err(corrupt("kind")),
         };
         let task = self.task_id.parse::<TaskId>().map_err(|_| corrupt("task id"))?;
+        let applied_by = match (self.applied_by_id, self.applied_by_name) {
+            (Some(id), Some(name)) => Some(Applier { id: super::shared::parse_user(&id)?, name }),
+            _ => None,
+        };
         Ok(QueuedEdit {
             id: self.id,
             created_at: DateTime::from_timestamp_millis(self.created_at_ms).ok_or_else(|| corrupt("created_at_ms"))?,
@@ -138,6 +154,7 @@ impl EditRow {
             commit_ref: self.commit_ref,
             commit_url: self.commit_url,
             current_value: self.current_value,
+            applied_by,
         })
     }
 }

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::views::{card_buttons, task_line};
 use planbot_domain::plan::{Cell, Plan, Task, TaskId};
-use planbot_reply::{Block, Reply, Span, Text};
+use planbot_reply::{Block, Reply, Span, Text, echo};
 
 /// The task card: everything a person needs to act on one task.
 pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
@@ -110,9 +110,9 @@ pub(crate) fn find_task(plan: &Plan, typed: &str) -> Option<usize> {
 /// "No such task" with the closest ids, so a typo costs one more try.
 pub fn missing_task(plan: &Plan, typed: &str) -> Reply {
     let suggestions = plan.suggest_ids(typed);
-    let mut text = Text::plain("I can't find task ").and_code(typed.trim()).and_plain(" in the plan.");
+    let mut text = Text::plain("I can't find task ").and_code(echo(typed)).and_plain(" in the plan.");
     if suggestions.is_empty() {
-        text = text.and_plain(" Try ").and_code(format!("/plan search {}", typed.trim())).and_plain(".");
+        text = text.and_plain(" Try ").and_code(format!("/plan search {}", echo(typed))).and_plain(".");
         return Reply::message(text).refusal();
     }
     let items =

@@ -11,10 +11,10 @@ use super::lists::resolve_owner;
 use super::{CommandError, Context};
 use crate::caller::{Caller, may_change, who_are_you};
 use planbot_domain::people::SlackUserId;
-use planbot_domain::plan::{Change, Edit, Status, Task};
-use planbot_reply::{Block, Reply, Text};
+use planbot_domain::plan::{Change, Edit, Status, Task, unsafe_cell_start};
+use planbot_reply::{Block, Button, Reply, Text, clip};
 use planbot_slack::markup::plain_text;
-use planbot_store::{EditState, NewEdit, QueuedEdit, Store};
+use planbot_store::{Applier, EditState, NewEdit, QueuedEdit, Store};
 
 const PENDING_SHOWN: u32 = 15;
 
@@ -44,7 +44,7 @@ pub async fn edit(
         return Ok(refusal);
     }
     let author = author_name(store, caller).await?;
-    let edits = match edits_for(ctx, task, action, &author) {
+    let edits = match edits_for(ctx, task, action, &author, ctx.editors.contains(caller.user)) {
         Ok(edits) => edits,
         Err(reply) => return Ok(reply),
     };
@@ -55,6 +55,7 @@ pub async fn edit(
             idempotency_key: caller.request_id.map(|id| format!("{id}#{index}")),
             author_id: caller.user.clone(),
             edit: edit.clone(),
+            applied_by: None,
         })
         .collect();
     store.enqueue_edits(&queued, ctx.now).await?;
@@ -102,7 +103,58 @@ async fn author_name(store: &dyn Store, caller: &Caller<'_>) -> Result<String, C
     Ok(roles.into_iter().next().unwrap_or_else(|| caller.user.to_string()))
 }
 
-fn edits_for(ctx: &Context<'_>, task: &Task, action: &EditAction, author: &str) -> Result<Vec<Edit>, Reply> {
+/// What the caller typed as a new owner role, as it will stand in the plan:
+/// the text Slack shows, and nothing a spreadsheet would run as a formula.
+fn valid_new_role(typed: &str) -> Result<String, Reply> {
+    let role = plain_text(typed).trim().to_owned();
+    if let Some(start) = unsafe_cell_start(&role) {
+        return Err(Reply::message(Text::plain(format!(
+            "An owner role can't start with {start:?}: spreadsheets run such a cell as a formula. Nothing was changed."
+        )))
+        .refusal());
+    }
+    if role.is_empty() || role.chars().count() > MAX_ROLE_CHARS || role.contains(['\n', ',']) {
+        return Err(Reply::message(Text::plain(format!(
+            "An owner role is one short name (at most {MAX_ROLE_CHARS} characters, no commas). Nothing was changed."
+        )))
+        .refusal());
+    }
+    Ok(role)
+}
+
+/// An owner the plan does not know: for an editor, the button that makes
+/// it a new role; for anyone else, the roles there are.
+fn unknown_owner(unknown: Reply, task: &Task, typed: &str, by_editor: bool) -> Reply {
+    if !by_editor {
+        let mut reply = unknown;
+        reply.blocks.push(Block::Note(Text::plain("Only a plan editor can give a task to a new owner role.")));
+        return reply.refusal();
+    }
+    let role = plain_text(typed).trim().to_owned();
+    let mut reply = unknown;
+    reply
+        .blocks
+        .push(Block::Paragraph(Text::plain("If ").and_code(role.clone()).and_plain(" is a new role, confirm:")));
+    reply.blocks.push(Block::Buttons(vec![Button {
+        label: format!("Assign {} to new role {}", task.id, clip(&role, 30)),
+        action_id: ASSIGN_NEW_ROLE,
+        value: format!("{} {}", task.id, role),
+        primary: false,
+    }]));
+    reply.refusal()
+}
+
+/// The button an editor presses to give a task to a new owner role.
+pub const ASSIGN_NEW_ROLE: &str = "assign_new_role";
+const MAX_ROLE_CHARS: usize = 40;
+
+fn edits_for(
+    ctx: &Context<'_>,
+    task: &Task,
+    action: &EditAction,
+    author: &str,
+    by_editor: bool,
+) -> Result<Vec<Edit>, Reply> {
     let edit = |change| Edit { task: task.id.clone(), change, author: author.to_owned() };
     match action {
         EditAction::SetStatus { status, why } => {
@@ -115,8 +167,12 @@ fn edits_for(ctx: &Context<'_>, task: &Task, action: &EditAction, author: &str) 
             Ok(edits)
         }
         EditAction::Note(text) => Ok(vec![edit(Change::Note { text: plain_text(text) })]),
-        EditAction::Assign(owner) => {
-            let to = resolve_owner(ctx.plan, owner).map(str::to_owned).unwrap_or_else(|_| owner.trim().to_owned());
+        EditAction::Assign { owner, new_role } => {
+            let to = match resolve_owner(ctx.plan, owner) {
+                Ok(known) => known.to_owned(),
+                Err(_) if *new_role && by_editor => valid_new_role(owner)?,
+                Err(unknown) => return Err(unknown_owner(unknown, task, owner, by_editor)),
+            };
             Ok(vec![edit(Change::Owner { seen: task.owner().to_owned(), to })])
         }
     }
@@ -167,8 +223,18 @@ pub async fn apply_anyway(
         note @ Change::Note { .. } => note,
     };
     let edit = Edit { change, ..previous.edit.clone() };
-    let again =
-        NewEdit { idempotency_key: Some(format!("apply-anyway:{edit_id}")), author_id: caller.user.clone(), edit };
+    // The edit stays its author's; someone else who applies it is named
+    // beside them (in the commit) and told too.
+    let applied_by = match previous.author_id == *caller.user {
+        true => None,
+        false => Some(Applier { id: caller.user.clone(), name: author_name(store, caller).await? }),
+    };
+    let again = NewEdit {
+        idempotency_key: Some(format!("apply-anyway:{edit_id}")),
+        author_id: previous.author_id.clone(),
+        edit,
+        applied_by,
+    };
     store.enqueue_edits(std::slice::from_ref(&again), ctx.now).await?;
     Ok(Reply::message(
         Text::plain("Queued again, over the newer value: ").and_bold(again.edit.summary()).and_plain("."),

@@ -51,9 +51,17 @@ pub enum Command {
 /// What an edit command asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditAction {
-    SetStatus { status: Status, why: Option<String> },
+    SetStatus {
+        status: Status,
+        why: Option<String>,
+    },
     Note(String),
-    Assign(String),
+    /// Give the task to `owner`; `new_role` when an editor confirmed that
+    /// an owner the plan does not have yet is meant.
+    Assign {
+        owner: String,
+        new_role: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +87,7 @@ impl Command {
             Command::Lint => "lint",
             Command::Edit { action: EditAction::SetStatus { .. }, .. } => "set",
             Command::Edit { action: EditAction::Note(_), .. } => "note",
-            Command::Edit { action: EditAction::Assign(_), .. } => "assign",
+            Command::Edit { action: EditAction::Assign { .. }, .. } => "assign",
             Command::Grant { .. } => "grant",
             Command::Revoke { .. } => "revoke",
             Command::Pending => "pending",
@@ -202,7 +210,7 @@ fn parse_edit(verb: &str, args: &[&str]) -> Result<Command, &'static str> {
         ("block", _) => return Err("block ID REASON, for example `block DEVOPS-035 waiting on the AUTH-005 suite`"),
         ("note", [task, _, ..]) => (task, EditAction::Note(text_after(1).unwrap_or_default())),
         ("note", _) => return Err("note ID TEXT, for example `note DEVOPS-035 staging smoke test passed`"),
-        ("assign", [task, owner]) => (task, EditAction::Assign(owner.to_string())),
+        ("assign", [task, owner]) => (task, EditAction::Assign { owner: owner.to_string(), new_role: false }),
         ("assign", _) => return Err("assign ID OWNER, for example `assign FE-004 frontend`"),
         ("set", _) => return Err(SET_HINT),
         _ => return Err("an id, for example `done DEVOPS-035`"),
@@ -268,7 +276,10 @@ mod tests {
             command("note FE-004 shipped to public"),
             edit("FE-004", EditAction::Note("shipped to public".into()))
         );
-        assert_eq!(command("assign FE-004 frontend"), edit("FE-004", EditAction::Assign("frontend".into())));
+        assert_eq!(
+            command("assign FE-004 frontend"),
+            edit("FE-004", EditAction::Assign { owner: "frontend".into(), new_role: false })
+        );
         assert_eq!(
             command("grant <@U123|dana> devops"),
             Command::Grant { user: "<@U123|dana>".into(), role: "devops".into() }

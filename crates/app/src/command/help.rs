@@ -1,6 +1,6 @@
 //! `help`: the grammar with examples, also the answer to unknown verbs.
 
-use planbot_reply::{Block, Reply, Text};
+use planbot_reply::{Block, Reply, Text, echo};
 
 const GRAMMAR: [(&str, &str); 13] = [
     ("/plan status DEVOPS-035", "a task card (or just `/plan DEVOPS-035`)"),
@@ -22,10 +22,10 @@ pub fn help(unknown: Option<(&str, Option<&str>)>) -> Reply {
     let mut blocks = Vec::new();
     match unknown {
         Some((typed, Some(hint))) => blocks.push(Block::Paragraph(
-            Text::default().and_code(typed).and_plain(" needs more: ").and_plain(hint.to_owned()),
+            Text::default().and_code(echo(typed)).and_plain(" needs more: ").and_plain(hint.to_owned()),
         )),
         Some((typed, None)) => blocks.push(Block::Paragraph(
-            Text::plain("I don't understand ").and_code(typed).and_plain(". Here is what I can answer:"),
+            Text::plain("I don't understand ").and_code(echo(typed)).and_plain(". Here is what I can answer:"),
         )),
         None => blocks.push(Block::Heading(Text::bold("planbot answers questions about the plan"))),
     }

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::views::task_line;
 use planbot_domain::plan::{Plan, Status};
-use planbot_reply::{Block, Reply, Text};
+use planbot_reply::{Block, Reply, Text, echo};
 
 /// Tasks ready to start (todo, every dependency completed), by priority.
 pub fn next(ctx: &Context<'_>, owner: Option<&str>) -> Reply {
@@ -76,7 +76,7 @@ pub fn resolve_owner<'p>(plan: &'p Plan, typed: &str) -> Result<&'p str, Reply> 
         format!(" Did you mean {}?", suggestions.join(" or "))
     };
     Err(Reply::message(
-        Text::plain("No task in the plan is owned by ").and_code(typed.trim()).and_plain(".").and_plain(hint),
+        Text::plain("No task in the plan is owned by ").and_code(echo(typed)).and_plain(".").and_plain(hint),
     ))
 }
 

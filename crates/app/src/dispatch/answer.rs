@@ -10,7 +10,7 @@ use super::{App, DispatchError};
 use crate::caller::Caller;
 use crate::command::{self, Command, Context, Request, card, edits, help, lists, overview, people};
 use crate::standup;
-use planbot_reply::{Reply, Text, Visibility};
+use planbot_reply::{Reply, Text, Visibility, clip};
 use planbot_slack::SlashCommand;
 use planbot_source::LoadedPlan;
 use planbot_store::CommandRecord;
@@ -213,12 +213,4 @@ impl App {
 
 fn not_running(what: &str) -> Reply {
     Reply::message(Text::plain(format!("{what} not running here.")))
-}
-
-/// At most `max` characters of text a person typed, for echoing it back.
-pub(crate) fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
 }

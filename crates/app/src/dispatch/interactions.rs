@@ -12,6 +12,7 @@ use super::events::failed;
 use super::inbox::{Kind, WorkError};
 use super::{Ack, App, DispatchError};
 use crate::caller::Caller;
+use crate::command::edits::ASSIGN_NEW_ROLE;
 use crate::command::{Command, EditAction, Request, edits, parse};
 use crate::standup::forms::{CONFIG_CALLBACK, UPDATE_CALLBACK, read_config};
 use crate::standup::messages::{APPLY_MENTIONED, WRITE_UPDATE};
@@ -35,7 +36,7 @@ impl App {
                     BLOCK => self.open_modal(Ask::BlockReason, &value, &trigger_id).await,
                     NOTE => self.open_modal(Ask::Note, &value, &trigger_id).await,
                     WRITE_UPDATE => self.open_update_form(&actor, &value, &trigger_id).await,
-                    START | DONE | APPLY_MENTIONED | APPLY_ANYWAY => {
+                    START | DONE | APPLY_MENTIONED | APPLY_ANYWAY | ASSIGN_NEW_ROLE => {
                         self.keep(&format!("click:{trigger_id}"), Kind::Click, payload).await?;
                         return Ok(Ack::Empty);
                     }
@@ -77,6 +78,11 @@ impl App {
                 self.answer(&request, Some(&caller)).await
             }
             APPLY_MENTIONED => self.answer(&parse(&format!("set {value}")), Some(&caller)).await,
+            ASSIGN_NEW_ROLE => {
+                let (task, owner) = value.split_once(' ')?;
+                let request = edit_request(task, EditAction::Assign { owner: owner.to_owned(), new_role: true });
+                self.answer(&request, Some(&caller)).await
+            }
             APPLY_ANYWAY => {
                 let id = value.parse::<i64>().ok()?;
                 let snapshot = self.snapshot();

@@ -139,6 +139,7 @@ impl Standups {
             }
             let change = Change::Status { seen: task.get(Column::Status).to_owned(), to: *to };
             edits.push(NewEdit {
+                applied_by: None,
                 idempotency_key: Some(format!("{submission_id}#{id}")),
                 author_id: user.clone(),
                 edit: Edit { task: task.id.clone(), change, author: author.to_owned() },

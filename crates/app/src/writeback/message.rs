@@ -11,9 +11,18 @@ pub fn commit_message(edits: &[&QueuedEdit]) -> String {
     if subject.chars().count() > SUBJECT_LIMIT {
         subject = format!("docs(plan): {} changes from Slack", edits.len());
     }
-    let body: Vec<String> =
-        edits.iter().map(|e| format!("- {} (asked by {}, {})", e.edit.detail(), e.edit.author, e.author_id)).collect();
+    let body: Vec<String> = edits.iter().map(|e| format!("- {} ({})", e.edit.detail(), who(e))).collect();
     format!("{subject}\n\n{}\n", body.join("\n"))
+}
+
+/// Who asked, and who applied it over a newer value if that was someone
+/// else, each with their Slack id.
+fn who(edit: &QueuedEdit) -> String {
+    let asked = format!("asked by {}, {}", edit.edit.author, edit.author_id);
+    match &edit.applied_by {
+        Some(applier) => format!("{asked}; applied anyway by {}, {}", applier.name, applier.id),
+        None => asked,
+    }
 }
 
 #[cfg(test)]
@@ -36,6 +45,7 @@ mod tests {
             commit_ref: None,
             commit_url: None,
             current_value: None,
+            applied_by: None,
         }
     }
 
@@ -49,6 +59,17 @@ mod tests {
             "docs(plan): mark FE-004 blocked; note on FE-004\n\n\
              - mark FE-004 blocked (asked by erin, U0ERIN001)\n\
              - note on FE-004: \"blocked: waiting on design\" (asked by erin, U0ERIN001)\n"
+        );
+    }
+
+    #[test]
+    fn an_edit_applied_anyway_by_someone_else_names_both() {
+        let mut edit = queued(3, Change::Status { seen: "busy".into(), to: Status::Completed });
+        edit.applied_by = Some(planbot_store::Applier { id: "U0DANA001".parse().unwrap(), name: "dana".into() });
+        assert_eq!(
+            commit_message(&[&edit]),
+            "docs(plan): mark FE-004 completed\n\n\
+             - mark FE-004 completed (asked by erin, U0ERIN001; applied anyway by dana, U0DANA001)\n"
         );
     }
 

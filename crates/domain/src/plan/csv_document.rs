@@ -86,6 +86,16 @@ pub enum EditError {
     NoSuchRecord(usize),
     #[error("the edit would change how the file is read (record {record}); refusing it")]
     WouldCorrupt { record: usize },
+    /// OWASP's CSV injection rule: a cell starting like this is run as a
+    /// formula by spreadsheets.
+    #[error("{value:?} starts with {start:?}, which a spreadsheet would run as a formula; refusing it")]
+    FormulaLike { value: String, start: char },
+}
+
+/// The first character of `value` if a spreadsheet would treat the cell as
+/// a formula (`=`, `+`, `-`, `@`, a tab or a carriage return).
+pub fn unsafe_cell_start(value: &str) -> Option<char> {
+    value.chars().next().filter(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 impl CsvDocument {
@@ -160,6 +170,9 @@ impl CsvDocument {
     /// Only that field's bytes change; a record shorter than `field` is
     /// padded with empty fields. The result is re-read and verified.
     pub fn with_field(&self, record: usize, field: usize, value: &str) -> Result<ParsedCsv, EditError> {
+        if let Some(start) = unsafe_cell_start(value) {
+            return Err(EditError::FormulaLike { value: value.chars().take(40).collect(), start });
+        }
         let span = self.spans.get(record).ok_or(EditError::NoSuchRecord(record))?;
         let old_values = read_one_record(&self.text[span.start..]).ok_or(EditError::WouldCorrupt { record })?;
         let scanned = scan_fields(self.text.as_bytes(), span.start);
@@ -307,6 +320,15 @@ impl<'a> LineCounter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_a_spreadsheet_would_run_is_never_written() {
+        let document = parse("id,owner\nA-1,ops\n").document;
+        for value in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(matches!(document.with_field(1, 1, value), Err(EditError::FormulaLike { .. })), "{value:?}");
+        }
+        assert!(document.with_field(1, 1, "ops-team").is_ok(), "a dash later in the value is fine");
+    }
 
     fn parse(text: &str) -> ParsedCsv {
         CsvDocument::parse(text.to_owned()).expect("valid csv")

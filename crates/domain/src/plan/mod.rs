@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan, Row};
+pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan, Row, unsafe_cell_start};
 pub use edit::{Change, Edit, Outcome};
 pub use graph::CriticalPath;
 pub use lint::{Diagnostic, Severity};
