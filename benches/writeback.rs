@@ -40,7 +40,7 @@ struct Rig {
 
 async fn rig() -> Rig {
     let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
-    let client = GitHubClient::new(&github.api_url, GitHubToken(fake_github::TOKEN.into())).expect("client");
+    let client = GitHubClient::new(&github.api_url, GitHubToken::new(fake_github::TOKEN)).expect("client");
     let repo = RepoRef {
         owner: fake_github::OWNER.into(),
         repo: fake_github::REPO.into(),

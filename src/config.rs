@@ -327,28 +327,28 @@ fn github_source(
 /// A token, or a GitHub App (id, private key, installation id).
 fn github_auth(get: &dyn Fn(&str) -> Option<String>, problem: &mut dyn FnMut(&'static str, String)) -> GitHubAuth {
     if let Some(token) = get("GITHUB_TOKEN") {
-        return GitHubAuth::Token(GitHubToken(token));
+        return GitHubAuth::Token(GitHubToken::new(token));
     }
     match (get("GITHUB_APP_ID"), get("GITHUB_APP_PRIVATE_KEY"), get("GITHUB_INSTALLATION_ID")) {
         (Some(app_id), Some(key), Some(installation)) => match AppCredentials::new(&app_id, &installation, &key) {
             Ok(app) => GitHubAuth::App(std::sync::Arc::new(app)),
             Err(err) => {
                 problem("GITHUB_APP_PRIVATE_KEY", err.to_string());
-                GitHubAuth::Token(GitHubToken(String::new()))
+                GitHubAuth::Token(GitHubToken::new(String::new()))
             }
         },
         (None, None, None) => {
             let hint = "not set; a GitHub plan needs GITHUB_TOKEN (Contents: read and write) or a GitHub App \
                         (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_INSTALLATION_ID)";
             problem("GITHUB_TOKEN", hint.to_owned());
-            GitHubAuth::Token(GitHubToken(String::new()))
+            GitHubAuth::Token(GitHubToken::new(String::new()))
         }
         _ => {
             problem(
                 "GITHUB_APP_ID",
                 "a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_INSTALLATION_ID".into(),
             );
-            GitHubAuth::Token(GitHubToken(String::new()))
+            GitHubAuth::Token(GitHubToken::new(String::new()))
         }
     }
 }

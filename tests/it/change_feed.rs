@@ -23,7 +23,7 @@ const OPS: &str = "C0OPS";
 
 /// One planbot instance reading the repository, with the feed following it.
 async fn instance(github: &FakeGitHub, slack: &FakeSlack, store: Arc<dyn Store>) -> Arc<LivePlan> {
-    let client = GitHubClient::new(&github.api_url, GitHubToken(fake_github::TOKEN.into())).unwrap();
+    let client = GitHubClient::new(&github.api_url, GitHubToken::new(fake_github::TOKEN)).unwrap();
     let repo = RepoRef {
         owner: fake_github::OWNER.into(),
         repo: fake_github::REPO.into(),
@@ -103,7 +103,7 @@ async fn on_postgres() {
 async fn planbots_own_commit_is_announced_once() {
     let github = FakeGitHub::start(&[(CSV, EXAMPLE_CSV), (MD, EXAMPLE_MD)]).await;
     let slack = FakeSlack::start().await;
-    let client = GitHubClient::new(&github.api_url, GitHubToken(fake_github::TOKEN.into())).unwrap();
+    let client = GitHubClient::new(&github.api_url, GitHubToken::new(fake_github::TOKEN)).unwrap();
     let repo = RepoRef {
         owner: fake_github::OWNER.into(),
         repo: fake_github::REPO.into(),

@@ -26,7 +26,7 @@ struct Setup {
 }
 
 fn plan_on(github: &FakeGitHub, token: &str) -> Arc<GitHubPlan> {
-    let client = GitHubClient::new(&github.api_url, GitHubToken(token.into())).unwrap();
+    let client = GitHubClient::new(&github.api_url, GitHubToken::new(token)).unwrap();
     let repo = RepoRef {
         owner: fake_github::OWNER.into(),
         repo: fake_github::REPO.into(),

@@ -158,7 +158,7 @@ async fn a_plan_home_that_is_down_at_start_is_retried_until_it_loads() {
         Fault { status: 503, delay: std::time::Duration::ZERO, headers: vec![], message: "GitHub is down" },
     );
     let client =
-        planbot::github::GitHubClient::new(&github.api_url, planbot::github::GitHubToken(fake_github::TOKEN.into()))
+        planbot::github::GitHubClient::new(&github.api_url, planbot::github::GitHubToken::new(fake_github::TOKEN))
             .unwrap();
     let repo = format!("github:{}/{}@{}", fake_github::OWNER, fake_github::REPO, fake_github::BRANCH).parse().unwrap();
     let source = Arc::new(planbot::github::GitHubPlan::new(client, repo, CSV, MD));

@@ -40,7 +40,7 @@ async fn a_github_that_never_answers_is_a_transient_failure() {
     let forever = Fault { status: 0, delay: Duration::from_secs(3600), headers: vec![], message: "" };
     github.fail_next(1, forever);
     let client =
-        planbot::github::GitHubClient::new(&github.api_url, planbot::github::GitHubToken(fake_github::TOKEN.into()))
+        planbot::github::GitHubClient::new(&github.api_url, planbot::github::GitHubToken::new(fake_github::TOKEN))
             .unwrap();
     let error = client.get("/repos/autorisen/autorisen/git/ref/heads/main", false, None).await.unwrap_err();
     assert!(matches!(error, planbot::github::GitHubError::Transport(_)), "{error:?}");

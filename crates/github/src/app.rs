@@ -6,12 +6,10 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
-use ring::rand::SystemRandom;
-use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
-use serde_json::json;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
 
 /// Renew this long before GitHub would.
 const RENEW_BEFORE: Duration = Duration::from_secs(300);
@@ -25,8 +23,16 @@ pub enum AppKeyError {
 pub struct AppCredentials {
     pub app_id: String,
     pub installation_id: String,
-    key: RsaKeyPair,
-    token: Mutex<Option<(String, DateTime<Utc>)>>,
+    key: EncodingKey,
+    token: Mutex<Option<(SecretString, DateTime<Utc>)>>,
+}
+
+/// The claims GitHub reads: issued at, expires, and the App id.
+#[derive(Serialize)]
+struct Claims<'a> {
+    iat: i64,
+    exp: i64,
+    iss: &'a str,
 }
 
 impl fmt::Debug for AppCredentials {
@@ -44,14 +50,8 @@ impl AppCredentials {
     /// sequences are accepted, as config vars often carry them.
     pub fn new(app_id: &str, installation_id: &str, pem: &str) -> Result<AppCredentials, AppKeyError> {
         let pem = pem.replace("\\n", "\n");
-        let body: String = pem.lines().filter(|line| !line.starts_with("-----")).map(str::trim).collect();
-        let der = STANDARD.decode(body).map_err(|e| AppKeyError::Unreadable(e.to_string()))?;
-        let key = if pem.contains("BEGIN RSA PRIVATE KEY") {
-            RsaKeyPair::from_der(&der)
-        } else {
-            RsaKeyPair::from_pkcs8(&der)
-        }
-        .map_err(|e| AppKeyError::Unreadable(e.to_string()))?;
+        let key =
+            EncodingKey::from_rsa_pem(pem.trim().as_bytes()).map_err(|e| AppKeyError::Unreadable(e.to_string()))?;
         Ok(AppCredentials {
             app_id: app_id.to_owned(),
             installation_id: installation_id.to_owned(),
@@ -63,25 +63,23 @@ impl AppCredentials {
     /// The App's JWT: issued a minute in the past (clock drift), valid nine
     /// minutes (GitHub allows ten).
     pub fn jwt(&self, now: DateTime<Utc>) -> Result<String, AppKeyError> {
-        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "typ": "JWT"}).to_string());
-        let claims = json!({"iat": now.timestamp() - 60, "exp": now.timestamp() + 540, "iss": self.app_id});
-        let signing_input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
-        let mut signature = vec![0; self.key.public().modulus_len()];
-        self.key
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), signing_input.as_bytes(), &mut signature)
-            .map_err(|e| AppKeyError::Unreadable(e.to_string()))?;
-        Ok(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+        let claims = Claims { iat: now.timestamp() - 60, exp: now.timestamp() + 540, iss: &self.app_id };
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key)
+            .map_err(|e| AppKeyError::Unreadable(e.to_string()))
     }
 
     /// The cached installation token, if it is good for a while yet.
     pub fn cached_token(&self, now: DateTime<Utc>) -> Option<String> {
         let token = self.token.lock().unwrap_or_else(|p| p.into_inner());
         let renew_at = chrono::Duration::from_std(RENEW_BEFORE).unwrap_or_default();
-        token.as_ref().filter(|(_, expires)| *expires - renew_at > now).map(|(token, _)| token.clone())
+        token
+            .as_ref()
+            .filter(|(_, expires)| *expires - renew_at > now)
+            .map(|(token, _)| token.expose_secret().to_owned())
     }
 
     pub fn store_token(&self, token: String, expires_at: DateTime<Utc>) {
-        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some((token, expires_at));
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some((SecretString::from(token), expires_at));
     }
 
     pub fn forget_token(&self) {

@@ -1,12 +1,12 @@
 //! A thin GitHub REST client over the few endpoints planbot needs, with
 //! GitHub's status codes turned into errors the committer can act on.
 
-use std::fmt;
 use std::time::Duration;
 
 use base64::Engine;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, USER_AGENT};
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -18,13 +18,13 @@ const RAW: &str = "application/vnd.github.raw+json";
 /// When GitHub limits us without saying for how long.
 const DEFAULT_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
-/// A token for GitHub's API. Its `Debug` never shows it.
-#[derive(Clone)]
-pub struct GitHubToken(pub String);
+/// A token for GitHub's API, kept out of `Debug` and logs by `secrecy`.
+#[derive(Clone, Debug)]
+pub struct GitHubToken(SecretString);
 
-impl fmt::Debug for GitHubToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("GitHubToken(<redacted>)")
+impl GitHubToken {
+    pub fn new(token: impl Into<String>) -> GitHubToken {
+        GitHubToken(SecretString::from(token.into()))
     }
 }
 
@@ -122,7 +122,7 @@ impl GitHubClient {
     /// token (minted when none is cached or it is about to expire).
     async fn bearer(&self) -> Result<String, GitHubError> {
         let app = match &self.auth {
-            GitHubAuth::Token(token) => return Ok(token.0.clone()),
+            GitHubAuth::Token(token) => return Ok(token.0.expose_secret().to_owned()),
             GitHubAuth::App(app) => app,
         };
         let now = chrono::Utc::now();
@@ -303,6 +303,6 @@ mod tests {
 
     #[test]
     fn the_token_never_shows_in_debug_output() {
-        assert!(!format!("{:?}", GitHubToken("ghp_secret".into())).contains("ghp_secret"));
+        assert!(!format!("{:?}", GitHubToken::new("ghp_secret")).contains("ghp_secret"));
     }
 }

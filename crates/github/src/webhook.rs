@@ -1,23 +1,17 @@
 //! GitHub webhook signatures: `X-Hub-Signature-256: sha256=<hex>` over the
 //! raw body with the webhook secret, compared in constant time.
 
-use std::fmt;
-
 use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
-#[derive(Clone)]
-pub struct WebhookSecret(String);
+/// The push webhook's secret, kept out of `Debug` and logs by `secrecy`.
+#[derive(Clone, Debug)]
+pub struct WebhookSecret(SecretString);
 
 impl WebhookSecret {
     pub fn new(secret: impl Into<String>) -> WebhookSecret {
-        WebhookSecret(secret.into())
-    }
-}
-
-impl fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSecret(<redacted>)")
+        WebhookSecret(SecretString::from(secret.into()))
     }
 }
 
@@ -28,7 +22,7 @@ pub fn verify_webhook(secret: &WebhookSecret, signature: Option<&str>, body: &[u
     else {
         return false;
     };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.0.as_bytes()) else { return false };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.0.expose_secret().as_bytes()) else { return false };
     mac.update(body);
     mac.verify_slice(&digest).is_ok()
 }
