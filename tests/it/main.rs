@@ -19,6 +19,7 @@ mod github_writeback;
 mod health_and_reload;
 mod manifest;
 mod plan_edits;
+mod secrets_in_logs;
 mod slack_commands;
 mod slack_interactions;
 mod socket_mode;
