@@ -50,6 +50,8 @@ pub struct Config {
     pub slack_app_token: Option<SlackAppToken>,
     /// The slash command planbot answers (`SLASH_COMMAND`, `/plan`).
     pub slash_command: String,
+    /// A bearer token `GET /metrics` requires (`METRICS_TOKEN`).
+    pub metrics_token: Option<SecretString>,
     pub slack_api_url: String,
     /// Where alerts go (a channel id, or `#autorisen-ops`).
     pub ops_channel: Option<String>,
@@ -187,6 +189,7 @@ impl Config {
                 slack_bot_token,
                 slack_app_token,
                 slash_command,
+                metrics_token: get("METRICS_TOKEN").map(SecretString::from),
                 slack_api_url,
                 ops_channel,
                 team_tz,

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod doctor;
 pub mod http;
+pub mod metrics;
 pub mod socket;
 
 pub use http::{AppState, router};

@@ -146,6 +146,7 @@ async fn shared(states: &SlackClientEventsUserState) -> Result<(Arc<App>, Arc<So
 
 /// Slack greets every new connection with how many the app now has.
 async fn on_hello(connections: u32, states: SlackClientEventsUserState) {
+    metrics::counter!("planbot_socket_mode_connects_total").increment(1);
     if let Ok((_, status)) = shared(&states).await {
         status.connected(connections);
         tracing::info!(connections, "Socket Mode connected");

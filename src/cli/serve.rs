@@ -16,7 +16,7 @@ use crate::config::{Config, Needs, PlanSourceConfig};
 use crate::digest::Digests;
 use crate::feed::ChangeFeed;
 use crate::home::Home;
-use crate::http::{AppState, GitHubWebhook, router};
+use crate::http::{AppState, GitHubWebhook, MetricsEndpoint, router};
 use crate::notify::SlackNotifier;
 use crate::slack::web::SlackWeb;
 use crate::socket::SocketMode;
@@ -34,6 +34,10 @@ const SCHEDULER_STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn serve() -> Result<ExitCode, CliError> {
     let config = with_ops_channel_resolved(Config::from_env(Needs::SlackServer)?).await;
+    // Before anything counts, so that nothing counted is lost.
+    if let Err(error) = crate::metrics::install() {
+        tracing::warn!(error = %error, "metrics are off: the recorder did not install");
+    }
     let running = Running::start(&config).await?;
     go_live_check(&config);
     let listener = TcpListener::bind(("0.0.0.0", config.port))
@@ -88,6 +92,9 @@ impl Running {
 
     fn http_state(&self, config: &Config) -> AppState {
         let mut state = AppState::new(Arc::clone(&self.app), config.signing_secret.clone());
+        state.metrics = crate::metrics::install()
+            .map(|handle| MetricsEndpoint { handle, token: config.metrics_token.clone() })
+            .ok();
         state.github_webhook = github_webhook(config, Arc::clone(&self.reload_now));
         state.socket_mode = self.socket.as_ref().map(SocketMode::status);
         state

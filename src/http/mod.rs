@@ -7,6 +7,7 @@ mod ack;
 mod error;
 mod github_webhook;
 mod health;
+mod metrics;
 mod slack_commands;
 mod slack_events;
 mod slack_interactions;
@@ -23,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
 pub use github_webhook::GitHubWebhook;
+pub use metrics::MetricsEndpoint;
 
 use crate::socket::SocketStatus;
 use planbot_app::dispatch::App;
@@ -45,11 +47,13 @@ pub struct AppState {
     pub github_webhook: Option<GitHubWebhook>,
     /// Socket Mode's connections, when it runs.
     pub socket_mode: Option<Arc<SocketStatus>>,
+    /// `GET /metrics`, when a recorder is installed (`serve`).
+    pub metrics: Option<MetricsEndpoint>,
 }
 
 impl AppState {
     pub fn new(app: Arc<App>, signing_secret: Option<SigningSecret>) -> AppState {
-        AppState { app, signing_secret, github_webhook: None, socket_mode: None }
+        AppState { app, signing_secret, github_webhook: None, socket_mode: None, metrics: None }
     }
 }
 
@@ -70,9 +74,11 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, GITHUB_TIME_LIMIT)),
         )
         .route("/alive", get(health::alive))
+        .route("/metrics", get(metrics::scrape))
         .route("/api/health", get(health::health))
         .route("/", get(health::heartbeat))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(metrics::record_latency))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -18,6 +18,7 @@ mod fake_slack_contract;
 mod github_writeback;
 mod health_and_reload;
 mod manifest;
+mod metrics;
 mod plan_edits;
 mod secrets_in_logs;
 mod slack_commands;

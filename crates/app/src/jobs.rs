@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use planbot_domain::clock::Clock;
-use planbot_store::{JobKey, Store, StoreError};
+use planbot_store::{JobKey, JobKind, Store, StoreError};
+use tracing::Instrument;
 
 /// How long a claimed job is held before another instance may take it
 /// over (longer than any send, rate-limit waits included).
@@ -40,7 +41,22 @@ where
     if !jobs.claim_job(&key, clock.now(), JOB_LEASE).await? {
         return Ok(false);
     }
-    match work().await {
+    let span = tracing::info_span!(
+        "job",
+        kind = key.kind.as_str(),
+        day = %key.day,
+        person = key.person.as_ref().map(|p| p.as_str()).unwrap_or(""),
+        subject = key.subject.as_deref().unwrap_or("")
+    );
+    let outcome = work().instrument(span).await;
+    let counted = match &outcome {
+        Ok(Outcome::Sent(_)) => "sent",
+        Ok(Outcome::Skipped(_)) => "skipped",
+        Ok(Outcome::Later(_)) => "later",
+        Err(_) => "retried",
+    };
+    metrics::counter!("planbot_jobs_total", "kind" => key.kind.as_str(), "outcome" => counted).increment(1);
+    match outcome {
         Ok(Outcome::Sent(detail)) => {
             jobs.finish_job(&key, clock.now(), Some(&detail)).await?;
             Ok(true)
@@ -54,8 +70,16 @@ where
             Ok(false)
         }
         Err(error) => {
+            tracing::warn!(job = key.kind.as_str(), error = %error, "a scheduled send failed; it is tried again");
             jobs.retry_job(&key, clock.now() + RETRY_AFTER, &error.to_string()).await?;
             Err(error)
         }
     }
+}
+
+/// How late a scheduled send went out against its due time (a restart, a
+/// clock jump, Slack's rate limits): what the lateness alert watches.
+pub fn record_lateness(kind: JobKind, due: DateTime<Utc>, now: DateTime<Utc>) {
+    let late = (now - due).num_milliseconds().max(0) as f64 / 1000.0;
+    metrics::histogram!("planbot_job_lateness_seconds", "kind" => kind.as_str()).record(late);
 }

@@ -179,6 +179,7 @@ impl GitHubClient {
         body: Option<Value>,
         etag: Option<&str>,
     ) -> Result<Answer, GitHubError> {
+        let verb = method.as_str().to_owned();
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.api_url))
@@ -192,8 +193,14 @@ impl GitHubClient {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.map_err(|err| GitHubError::Transport(err.without_url().to_string()))?;
+        let response = request.send().await.map_err(|err| {
+            metrics::counter!("planbot_github_calls_total", "method" => verb.clone(), "status" => "failed")
+                .increment(1);
+            GitHubError::Transport(err.without_url().to_string())
+        })?;
         let status = response.status();
+        metrics::counter!("planbot_github_calls_total", "method" => verb, "status" => status.as_str().to_owned())
+            .increment(1);
         let headers = response.headers().clone();
         let etag = headers.get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);

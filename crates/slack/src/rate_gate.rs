@@ -21,6 +21,16 @@ const DEFAULT_WAIT: Duration = Duration::from_secs(1);
 /// one-minute windows, well over half an hour of waiting).
 const MAX_REFUSALS: u32 = 40;
 
+/// `ok`, `ratelimited`, Slack's error code, or `failed` (no answer).
+fn outcome_of<T>(answer: &Result<T, SlackClientError>) -> String {
+    match answer {
+        Ok(_) => "ok".to_owned(),
+        Err(SlackClientError::RateLimitError(_)) => "ratelimited".to_owned(),
+        Err(SlackClientError::ApiError(error)) => error.code.clone(),
+        Err(_) => "failed".to_owned(),
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct RateGates {
     closed_until: Mutex<HashMap<String, Instant>>,
@@ -57,10 +67,17 @@ impl RateGates {
                     SlackClientSystemError::new().with_message(format!("no answer within {CALL_TIMEOUT:?}")),
                 ))
             });
+            let method = key.split(' ').next().unwrap_or(key).to_owned();
+            metrics::counter!("planbot_slack_calls_total", "method" => method.clone(), "outcome" => outcome_of(&answer))
+                .increment(1);
             match answer {
                 Err(SlackClientError::RateLimitError(limited)) if refusals < MAX_REFUSALS => {
                     refusals += 1;
                     let wait = limited.retry_after.unwrap_or(DEFAULT_WAIT);
+                    metrics::counter!("planbot_rate_limit_waits_total", "service" => "slack", "method" => method)
+                        .increment(1);
+                    metrics::counter!("planbot_rate_limit_wait_seconds_total", "service" => "slack")
+                        .increment(wait.as_secs());
                     tracing::debug!(method = key, wait_ms = wait.as_millis() as u64, refusals, "Slack asked to wait");
                     self.close(key, wait);
                 }

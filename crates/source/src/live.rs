@@ -110,6 +110,7 @@ impl LivePlan {
     }
 
     fn fail(&self, fingerprint: Option<Fingerprint>, message: String) {
+        metrics::counter!("planbot_plan_reload_errors_total").increment(1);
         *self.failure.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
             Failure { fingerprint, message: Some(message) };
     }
@@ -153,6 +154,7 @@ impl LivePlan {
         }
         match load_at(self.source.as_ref(), self.clock.as_ref(), fingerprint.clone()).await {
             Ok(loaded) => {
+                metrics::counter!("planbot_plan_reloads_total").increment(1);
                 tracing::info!(tasks = loaded.plan.tasks().len(), lint_errors = loaded.lint_errors, "plan reloaded");
                 let loaded = Arc::new(loaded);
                 let before = std::mem::replace(

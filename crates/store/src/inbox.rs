@@ -13,6 +13,9 @@ use crate::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     pub id: i64,
+    /// The delivery's own id (`event:T…:Ev…`, `click:<trigger_id>`): what
+    /// the logs name it by, end to end.
+    pub key: String,
     /// What it is (`event`, `click`): how the worker reads the payload.
     pub kind: String,
     /// The payload as Slack sent it (JSON).
@@ -103,10 +106,10 @@ macro_rules! impl_inbox_queries {
                     "UPDATE inbox SET lease_until_ms = $1, attempts = attempts + 1 WHERE id IN (\
                      SELECT id FROM inbox WHERE state = 'pending' AND next_attempt_at_ms <= $2 \
                      AND (lease_until_ms IS NULL OR lease_until_ms < $2) ORDER BY id LIMIT $3{}) \
-                     RETURNING id, kind, payload, received_at_ms, CAST(attempts AS BIGINT)",
+                     RETURNING id, delivery_key, kind, payload, received_at_ms, CAST(attempts AS BIGINT)",
                     $lock
                 );
-                let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(&sql)
+                let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(&sql)
                     .bind(now_ms.saturating_add(lease_ms))
                     .bind(now_ms)
                     .bind(i64::from(limit))
@@ -114,8 +117,9 @@ macro_rules! impl_inbox_queries {
                     .await?;
                 let mut deliveries: Vec<$crate::Delivery> = rows
                     .into_iter()
-                    .map(|(id, kind, payload, received_at_ms, attempts)| $crate::Delivery {
+                    .map(|(id, key, kind, payload, received_at_ms, attempts)| $crate::Delivery {
                         id,
+                        key,
                         kind,
                         payload,
                         received_at: chrono::DateTime::from_timestamp_millis(received_at_ms).unwrap_or_default(),

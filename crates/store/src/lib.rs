@@ -151,6 +151,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn edit_by_id(&self, id: i64) -> Result<Option<QueuedEdit>, StoreError>;
 
+    /// Edits still to be written, and when the oldest of them was queued.
+    async fn outbox_depth(&self) -> Result<(u64, Option<DateTime<Utc>>), StoreError>;
+
     /// Edits newest first, one author's or everyone's.
     async fn recent_edits(&self, author: Option<&SlackUserId>, limit: u32) -> Result<Vec<QueuedEdit>, StoreError>;
 }

@@ -68,6 +68,8 @@ pub struct QueuedEdit {
     /// For a conflict: the value a human wrote in the meantime.
     pub current_value: Option<String>,
     pub applied_by: Option<Applier>,
+    /// The Slack request it came from (`trigger_id#n`), for the logs.
+    pub request_id: Option<String>,
 }
 
 /// How one attempt at an edit ended.
@@ -121,10 +123,11 @@ pub(crate) struct EditRow {
     current_value: Option<String>,
     applied_by_id: Option<String>,
     applied_by_name: Option<String>,
+    idempotency_key: Option<String>,
 }
 
 pub(crate) const EDIT_COLUMNS: &str = "id, created_at_ms, author_id, author_name, task_id, kind, seen, value, state, \
-     attempts, last_error, commit_ref, commit_url, current_value, applied_by_id, applied_by_name";
+     attempts, last_error, commit_ref, commit_url, current_value, applied_by_id, applied_by_name, idempotency_key";
 
 impl EditRow {
     pub(crate) fn into_queued(self) -> Result<QueuedEdit, StoreError> {
@@ -155,6 +158,7 @@ impl EditRow {
             commit_url: self.commit_url,
             current_value: self.current_value,
             applied_by,
+            request_id: self.idempotency_key,
         })
     }
 }

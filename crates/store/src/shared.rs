@@ -28,6 +28,17 @@ macro_rules! impl_store_queries {
                 Ok(())
             }
 
+            async fn outbox_depth(
+                &self,
+            ) -> Result<(u64, Option<chrono::DateTime<chrono::Utc>>), $crate::StoreError> {
+                let (pending, oldest): (i64, Option<i64>) = sqlx::query_as(
+                    "SELECT COUNT(*), MIN(created_at_ms) FROM plan_edits WHERE state = 'pending'",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok((u64::try_from(pending).unwrap_or(0), oldest.and_then(chrono::DateTime::from_timestamp_millis)))
+            }
+
             async fn check_writable(&self) -> Result<(), $crate::StoreError> {
                 <$store>::check_writable(self).await
             }

@@ -61,9 +61,14 @@ impl Serve {
 
     /// A plain HTTP/1.1 GET on loopback: status line, headers and body.
     pub fn get(&self, path: &str) -> Option<String> {
+        self.get_with(path, "")
+    }
+
+    /// The same, with extra header lines (`Name: value\r\n` each).
+    pub fn get_with(&self, path: &str, headers: &str) -> Option<String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
         stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n").ok()?;
         let mut response = String::new();
         stream.read_to_string(&mut response).ok()?;
         Some(response)

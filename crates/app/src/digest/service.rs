@@ -79,7 +79,11 @@ impl Digests {
             return Ok(false);
         }
         let key = JobKey::team(JobKind::Digest, due.week);
-        run_once(self.store.as_ref(), self.clock.as_ref(), key, || self.post(due.week, due.late)).await
+        let posted = run_once(self.store.as_ref(), self.clock.as_ref(), key, || self.post(due.week, due.late)).await?;
+        if posted {
+            crate::jobs::record_lateness(JobKind::Digest, due.due_at, self.clock.now());
+        }
+        Ok(posted)
     }
 
     /// Posts this week's digest now if it was not posted yet (the week

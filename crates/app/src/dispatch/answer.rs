@@ -14,6 +14,7 @@ use planbot_reply::{Reply, Text, Visibility, clip};
 use planbot_slack::SlashCommand;
 use planbot_source::LoadedPlan;
 use planbot_store::CommandRecord;
+use tracing::Instrument;
 
 /// Slack wants the acknowledgement within 3 s; what is not answered by
 /// then is answered through `response_url`.
@@ -84,6 +85,16 @@ impl App {
     }
 
     async fn answer_slash(&self, slash: &SlashCommand, request: &Request) -> Result<Reply, DispatchError> {
+        let span = tracing::info_span!(
+            "command",
+            request_id = slash.trigger_id.as_deref().unwrap_or(""),
+            user = %slash.user_id,
+            verb = request.command.verb()
+        );
+        self.answer_slash_in_span(slash, request).instrument(span).await
+    }
+
+    async fn answer_slash_in_span(&self, slash: &SlashCommand, request: &Request) -> Result<Reply, DispatchError> {
         let started = Instant::now();
         let caller =
             Caller { user: &slash.user_id, name: slash.user_name.as_deref(), request_id: slash.trigger_id.as_deref() };
@@ -91,7 +102,12 @@ impl App {
         if matches!(request.command, Command::Edit { .. }) {
             self.wake_committer();
         }
-        self.record(slash, request, started.elapsed(), outcome.is_ok());
+        let counted = match &outcome {
+            Ok(reply) if reply.refused => Outcome::Refused,
+            Ok(_) => Outcome::Answered,
+            Err(_) => Outcome::Failed,
+        };
+        self.record(slash, request, started.elapsed(), counted);
         outcome
     }
 
@@ -184,9 +200,12 @@ impl App {
         .refusal()
     }
 
-    /// One structured log line and one command-log row per answered command.
-    fn record(&self, slash: &SlashCommand, request: &Request, latency: Duration, ok: bool) {
+    /// One structured log line, one command-log row and one count per
+    /// answered command.
+    fn record(&self, slash: &SlashCommand, request: &Request, latency: Duration, outcome: Outcome) {
         let verb = request.command.verb();
+        let ok = outcome != Outcome::Failed;
+        metrics::counter!("planbot_commands_total", "verb" => verb, "outcome" => outcome.name()).increment(1);
         let task_id = request.command.task_argument().map(str::to_owned);
         tracing::info!(
             user = %slash.user_id,
@@ -207,6 +226,24 @@ impl App {
                 latency,
                 outcome: if ok { "ok" } else { "error" }.to_owned(),
             });
+        }
+    }
+}
+
+/// How a command ended, as counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Answered,
+    Refused,
+    Failed,
+}
+
+impl Outcome {
+    fn name(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::Refused => "refused",
+            Outcome::Failed => "failed",
         }
     }
 }

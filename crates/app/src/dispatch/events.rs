@@ -4,6 +4,7 @@
 //! that, however often Slack sends it.
 
 use serde_json::Value;
+use tracing::Instrument;
 
 use super::inbox::{Kind, WorkError};
 use super::{Ack, App, DispatchError};
@@ -17,6 +18,12 @@ impl App {
     /// after the acknowledgement. `Err` means it could not be kept: the
     /// transport must not acknowledge, so that Slack delivers it again.
     pub async fn event(&self, payload: &Value) -> Result<Ack, DispatchError> {
+        let request_id = payload.get("event_id").and_then(Value::as_str).unwrap_or("");
+        let span = tracing::info_span!("event", request_id);
+        self.event_in_span(payload).instrument(span).await
+    }
+
+    async fn event_in_span(&self, payload: &Value) -> Result<Ack, DispatchError> {
         let parsed = EventPayload::from_value(payload).map_err(|error| DispatchError::Malformed(error.to_string()))?;
         let (event_id, event) = match parsed {
             EventPayload::UrlVerification { challenge } => return Ok(Ack::Challenge(challenge)),

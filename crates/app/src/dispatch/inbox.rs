@@ -123,9 +123,20 @@ impl App {
     }
 
     async fn work_one(&self, delivery: &Delivery) -> Result<(), StoreError> {
-        let span =
-            tracing::info_span!("delivery", id = delivery.id, kind = %delivery.kind, attempt = delivery.attempts);
+        let span = tracing::info_span!(
+            "delivery",
+            request_id = %delivery.key,
+            kind = %delivery.kind,
+            attempt = delivery.attempts
+        );
         let outcome = self.handle(delivery).instrument(span).await;
+        let counted = match &outcome {
+            Ok(()) => "done",
+            Err(WorkError::Failed(_)) if delivery.attempts < MAX_ATTEMPTS => "retried",
+            Err(_) => "failed",
+        };
+        metrics::counter!("planbot_inbox_deliveries_total", "kind" => delivery.kind.clone(), "outcome" => counted)
+            .increment(1);
         let inbox = self.store.inbox();
         match outcome {
             Ok(()) => inbox.finish_delivery(delivery.id, self.clock.now()).await,

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+use tracing::Instrument;
 
 use super::events::failed;
 use super::inbox::{Kind, WorkError};
@@ -28,6 +29,13 @@ impl App {
     /// 3 s); clicks that change the plan are kept in the inbox and worked
     /// after the acknowledgement; submissions are answered in it.
     pub async fn interaction(&self, payload: &Value) -> Result<Ack, DispatchError> {
+        let request_id =
+            payload.get("trigger_id").or_else(|| payload.pointer("/view/id")).and_then(Value::as_str).unwrap_or("");
+        let span = tracing::info_span!("interaction", request_id);
+        self.interaction_in_span(payload).instrument(span).await
+    }
+
+    async fn interaction_in_span(&self, payload: &Value) -> Result<Ack, DispatchError> {
         let interaction =
             Interaction::from_value(payload).map_err(|error| DispatchError::Malformed(error.to_string()))?;
         match interaction {

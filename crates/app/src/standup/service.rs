@@ -257,6 +257,7 @@ impl Standups {
                 sent.reminders += self.fan_out(JobKind::Reminder, day, reminded, times).await;
             } else if now < calendar.end_of_day(day) && self.summary_job(day).await? {
                 sent.summaries += 1;
+                crate::jobs::record_lateness(JobKind::Summary, calendar.summary_at(day), self.clock.now());
             }
         }
         Ok(sent)

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -110,6 +111,13 @@ impl Committer {
         if claimed.is_empty() {
             return Ok(DrainReport::default());
         }
+        // One grep for a Slack request id finds the round that wrote it.
+        let request_ids: Vec<&str> = claimed.iter().filter_map(|edit| edit.request_id.as_deref()).collect();
+        let span = tracing::info_span!("commit_round", edits = claimed.len(), request_ids = %request_ids.join(","));
+        self.settle(claimed).instrument(span).await
+    }
+
+    async fn settle(&self, claimed: Vec<QueuedEdit>) -> Result<DrainReport, StoreError> {
         let (settlements, report, seen_at) = match self.writer.read_head().await {
             Ok(head) => {
                 let seen_at = self.writer.describe_revision(&head.revision).await;
@@ -122,6 +130,7 @@ impl Committer {
             }
         };
         self.store.settle_edits(&settlements, self.clock.now()).await?;
+        count(&report);
         tracing::info!(
             committed = report.committed,
             conflicts = report.conflicts,
@@ -303,6 +312,12 @@ fn retry_all(claimed: &[QueuedEdit], error: &WriteError) -> (Vec<Settlement>, Dr
     (settlements, DrainReport { retrying: claimed.len(), ..DrainReport::default() })
 }
 
+fn count(report: &DrainReport) {
+    metrics::counter!("planbot_commits_total").increment(u64::from(report.committed > 0));
+    metrics::counter!("planbot_edit_conflicts_total").increment(report.conflicts as u64);
+    metrics::counter!("planbot_edit_failures_total").increment(report.failed as u64);
+}
+
 fn retry_delay(error: &WriteError, attempts: i32) -> Duration {
     let jitter = Duration::from_millis(u64::from(jitter_ms()));
     match error {
@@ -312,7 +327,12 @@ fn retry_delay(error: &WriteError, attempts: i32) -> Duration {
             let exponent = u32::try_from(attempts.clamp(1, 10) - 1).unwrap_or(0);
             Duration::from_millis(50u64 << exponent) + jitter / 4
         }
-        WriteError::RateLimited(wait) => *wait + jitter / 4,
+        WriteError::RateLimited(wait) => {
+            metrics::counter!("planbot_rate_limit_waits_total", "service" => "github", "method" => "write")
+                .increment(1);
+            metrics::counter!("planbot_rate_limit_wait_seconds_total", "service" => "github").increment(wait.as_secs());
+            *wait + jitter / 4
+        }
         WriteError::Unauthorized(_) => UNAUTHORIZED_PAUSE,
         WriteError::Transient(_) => {
             let exponent = u32::try_from(attempts.clamp(1, 16) - 1).unwrap_or(0);

@@ -46,6 +46,7 @@ mod tests {
             commit_url: None,
             current_value: None,
             applied_by: None,
+            request_id: None,
         }
     }
 
