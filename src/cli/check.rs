@@ -5,32 +5,54 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{CliError, plan_home};
-use crate::clock::SystemClock;
 use crate::config::{Config, Needs};
-use crate::plan::Severity;
-use crate::source::{DEFAULT_CSV_PATH, DEFAULT_MD_PATH, LivePlan, LocalFolder, PlanSource};
+use crate::plan::{Plan, PlanPaths, Severity, TaskForm};
+use crate::source::{DEFAULT_CSV_PATH, DEFAULT_MD_PATH, LocalFolder, PlanSource, SourceError};
 
 pub async fn check(path: Option<PathBuf>) -> Result<ExitCode, CliError> {
     let source: Arc<dyn PlanSource> = match path {
         Some(path) => source_at(&path)?,
         None => plan_home(&Config::from_env(Needs::Offline)?.plan_source)?.source,
     };
-    let live = match LivePlan::load(Arc::clone(&source), Arc::new(SystemClock)).await {
-        Ok(live) => live,
-        Err(err) => {
-            println!("{}: error: {err}", source.csv_display_path());
+    let csv_path = source.csv_display_path();
+    let markdown_path = source.markdown_display_path();
+    // The files as they are, damaged or not: check says what is wrong
+    // with a version the service would refuse.
+    let files = match source.load().await {
+        Ok(files) => files,
+        Err(error @ SourceError::NotUtf8 { .. }) => {
+            println!("{error}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => {
+            println!("{csv_path}: error: {error}");
             return Ok(ExitCode::FAILURE);
         }
     };
-    let loaded = live.current();
-    let diagnostics = loaded.plan.lint();
-    let csv_path = source.csv_display_path();
+    let plan = match Plan::parse(files.csv, files.markdown.as_deref()) {
+        Ok(plan) => plan,
+        Err(error) => {
+            println!("{csv_path}: error: {error}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let diagnostics = plan.lint();
     for diagnostic in &diagnostics {
-        println!("{}", diagnostic.render(&csv_path));
+        println!("{}", diagnostic.render(PlanPaths { csv: &csv_path, markdown: &markdown_path }));
     }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics.iter().filter(|d| d.severity != Severity::Warning).count();
     let warnings = diagnostics.len() - errors;
-    eprintln!("{csv_path}: {} tasks, {errors} errors, {warnings} warnings", loaded.plan.tasks().len());
+    let from_csv = plan.tasks().iter().filter(|t| t.form == TaskForm::Csv).count();
+    eprintln!("{csv_path}: {from_csv} tasks");
+    match plan.markdown() {
+        Some(markdown) => eprintln!(
+            "{markdown_path}: {} tasks, {} milestones",
+            markdown.tasks.len(),
+            markdown.milestones.len()
+        ),
+        None => eprintln!("{markdown_path}: not found (no Markdown tasks or milestones)"),
+    }
+    eprintln!("{errors} errors, {warnings} warnings");
     Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 

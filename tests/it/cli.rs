@@ -96,7 +96,9 @@ fn check_passes_the_example_plan_and_a_plan_source_from_the_environment() {
     write_plan(dir.path(), &format!("{HEADER}\nA-1,,a,ops,todo,,,,,,,,\n"));
     let output = planbot(dir.path(), &["check"], &[("PLAN_SOURCE", dir.path().to_str().unwrap())]);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
-    assert!(stderr(&output).contains("1 tasks, 0 errors"), "{}", stderr(&output));
+    let counts = stderr(&output);
+    assert!(counts.contains("docs/autorisen_project_plan.csv: 1 tasks\n"), "{counts}");
+    assert!(counts.contains("docs/project_plan.md: not found") && counts.contains("0 errors"), "{counts}");
 }
 
 #[test]

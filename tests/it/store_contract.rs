@@ -62,6 +62,7 @@ fn new_edit(key: Option<&str>, task: &str, to: Status) -> NewEdit {
             task: task.parse().unwrap(),
             change: Change::Status { seen: "todo".into(), to },
             author: "dana".into(),
+            form: planbot::plan::TaskForm::Csv,
         },
     }
 }

@@ -143,9 +143,9 @@ impl GitHubPlan {
 
     async fn file_at(&self, path: &str, sha: &str) -> Result<Option<String>, GitHubError> {
         match self.client.get(&self.repo_path(&format!("contents/{path}?ref={sha}")), true, None).await {
-            Ok(answer) => String::from_utf8(answer.file_bytes()?)
+            Ok(answer) => planbot_source::utf8_text(path, answer.file_bytes()?)
                 .map(Some)
-                .map_err(|_| GitHubError::Rejected { status: 200, message: format!("{path} is not UTF-8 text") }),
+                .map_err(|error| GitHubError::Rejected { status: 200, message: error.to_string() }),
             Err(GitHubError::NotFound(_)) => Ok(None),
             Err(other) => Err(other),
         }
@@ -187,6 +187,10 @@ impl PlanSource for GitHubPlan {
 
     fn csv_display_path(&self) -> String {
         self.csv_path.clone()
+    }
+
+    fn markdown_display_path(&self) -> String {
+        self.markdown_path.clone()
     }
 
     async fn fingerprint(&self) -> Result<Fingerprint, SourceError> {

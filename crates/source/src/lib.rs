@@ -20,6 +20,18 @@ pub use writer::{Head, PlanWriter, Revision, WriteError, Written};
 pub const DEFAULT_CSV_PATH: &str = "docs/autorisen_project_plan.csv";
 pub const DEFAULT_MD_PATH: &str = "docs/project_plan.md";
 
+/// `bytes` as text, or where the first byte that is not UTF-8 sits
+/// (1-based line, and 1-based byte within that line).
+pub fn utf8_text(path: &str, bytes: Vec<u8>) -> Result<String, SourceError> {
+    String::from_utf8(bytes).map_err(|error| {
+        let bad = error.utf8_error().valid_up_to();
+        let before = &error.as_bytes()[..bad];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
+        SourceError::NotUtf8 { path: path.to_owned(), line: u32::try_from(line).unwrap_or(u32::MAX), byte: bad - line_start + 1 }
+    })
+}
+
 /// The raw plan files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanFiles {
@@ -36,8 +48,8 @@ pub struct Fingerprint(pub String);
 pub enum SourceError {
     #[error("cannot read {path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("{path} is not UTF-8 text")]
-    NotUtf8 { path: String },
+    #[error("{path}:{line}: error: the file is not UTF-8 text (byte {byte} of that line is not)")]
+    NotUtf8 { path: String, line: u32, byte: usize },
     #[error("{0}")]
     Remote(String),
 }
@@ -49,6 +61,11 @@ pub trait PlanSource: Send + Sync + 'static {
 
     /// How to name the CSV in `path:LINE:` messages.
     fn csv_display_path(&self) -> String;
+
+    /// How to name the Markdown plan in `path:LINE:` messages.
+    fn markdown_display_path(&self) -> String {
+        DEFAULT_MD_PATH.to_owned()
+    }
 
     async fn fingerprint(&self) -> Result<Fingerprint, SourceError>;
 

@@ -43,7 +43,7 @@ async fn stamp(path: &Path) -> String {
 async fn read_text(path: &Path) -> Result<String, SourceError> {
     let bytes =
         tokio::fs::read(path).await.map_err(|source| SourceError::Read { path: path.display().to_string(), source })?;
-    String::from_utf8(bytes).map_err(|_| SourceError::NotUtf8 { path: path.display().to_string() })
+    crate::utf8_text(&path.display().to_string(), bytes)
 }
 
 #[async_trait]
@@ -54,6 +54,10 @@ impl PlanSource for LocalFolder {
 
     fn csv_display_path(&self) -> String {
         self.csv.display().to_string()
+    }
+
+    fn markdown_display_path(&self) -> String {
+        self.markdown.display().to_string()
     }
 
     async fn fingerprint(&self) -> Result<Fingerprint, SourceError> {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::StoreError;
 use planbot_domain::people::SlackUserId;
-use planbot_domain::plan::{Change, Edit, Status, TaskId};
+use planbot_domain::plan::{Change, Edit, Status, TaskForm, TaskId};
 
 /// An edit to queue, as acknowledged to its author.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +102,15 @@ pub(crate) fn change_columns(change: &Change) -> (&'static str, &str, &str) {
         Change::Status { seen, to } => ("status", seen, to.canonical()),
         Change::Owner { seen, to } => ("owner", seen, to),
         Change::Note { text } => ("note", "", text),
+        Change::CloseMilestone => ("milestone", "", "done"),
+    }
+}
+
+/// How a task's file is stored.
+pub(crate) fn form_name(form: TaskForm) -> &'static str {
+    match form {
+        TaskForm::Csv => "csv",
+        TaskForm::Markdown => "markdown",
     }
 }
 
@@ -124,10 +133,11 @@ pub(crate) struct EditRow {
     applied_by_id: Option<String>,
     applied_by_name: Option<String>,
     idempotency_key: Option<String>,
+    task_form: String,
 }
 
 pub(crate) const EDIT_COLUMNS: &str = "id, created_at_ms, author_id, author_name, task_id, kind, seen, value, state, \
-     attempts, last_error, commit_ref, commit_url, current_value, applied_by_id, applied_by_name, idempotency_key";
+     attempts, last_error, commit_ref, commit_url, current_value, applied_by_id, applied_by_name, idempotency_key, task_form";
 
 impl EditRow {
     pub(crate) fn into_queued(self) -> Result<QueuedEdit, StoreError> {
@@ -139,6 +149,7 @@ impl EditRow {
             },
             "owner" => Change::Owner { seen: self.seen.clone(), to: self.value.clone() },
             "note" => Change::Note { text: self.value.clone() },
+            "milestone" => Change::CloseMilestone,
             _ => return Err(corrupt("kind")),
         };
         let task = self.task_id.parse::<TaskId>().map_err(|_| corrupt("task id"))?;
@@ -150,7 +161,12 @@ impl EditRow {
             id: self.id,
             created_at: DateTime::from_timestamp_millis(self.created_at_ms).ok_or_else(|| corrupt("created_at_ms"))?,
             author_id: super::shared::parse_user(&self.author_id)?,
-            edit: Edit { task, change, author: self.author_name },
+            edit: Edit {
+                task,
+                change,
+                author: self.author_name,
+                form: if self.task_form == "markdown" { TaskForm::Markdown } else { TaskForm::Csv },
+            },
             state: EditState::parse(&self.state)?,
             attempts: self.attempts,
             last_error: self.last_error,

@@ -210,8 +210,8 @@ macro_rules! impl_store_queries {
                     let (kind, seen, value) = $crate::outbox::change_columns(&new.edit.change);
                     let inserted: Option<i64> = sqlx::query_scalar(
                         "INSERT INTO plan_edits (idempotency_key, created_at_ms, author_id, author_name, task_id, kind, \
-                         seen, value, state, next_attempt_at_ms, applied_by_id, applied_by_name) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $2, $9, $10) \
+                         seen, value, state, next_attempt_at_ms, applied_by_id, applied_by_name, task_form) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $2, $9, $10, $11) \
                          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                     )
                     .bind(new.idempotency_key.as_deref())
@@ -224,6 +224,7 @@ macro_rules! impl_store_queries {
                     .bind(value)
                     .bind(new.applied_by.as_ref().map(|applier| applier.id.as_str()))
                     .bind(new.applied_by.as_ref().map(|applier| applier.name.as_str()))
+                    .bind($crate::outbox::form_name(new.edit.form))
                     .fetch_optional(&mut *tx)
                     .await?;
                     let id = match inserted {

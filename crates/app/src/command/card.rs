@@ -37,7 +37,7 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
             blocks.push(Block::Paragraph(Text::bold(label).and_plain(format!("\n{value}"))));
         }
     }
-    blocks.push(Block::Note(Text::plain(format!("{}:{}", ctx.plan_path, task.line))));
+    blocks.push(Block::Note(Text::plain(ctx.place_of(task))));
     if ctx.writable {
         blocks.push(Block::Buttons(card_buttons(task)));
     }

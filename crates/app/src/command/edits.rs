@@ -155,7 +155,7 @@ fn edits_for(
     author: &str,
     by_editor: bool,
 ) -> Result<Vec<Edit>, Reply> {
-    let edit = |change| Edit { task: task.id.clone(), change, author: author.to_owned() };
+    let edit = |change| Edit { task: task.id.clone(), change, author: author.to_owned(), form: task.form };
     match action {
         EditAction::SetStatus { status, why } => {
             let seen = task.get(planbot_domain::plan::Column::Status).to_owned();
@@ -220,7 +220,7 @@ pub async fn apply_anyway(
     let change = match previous.edit.change.clone() {
         Change::Status { to, .. } => Change::Status { seen: current, to },
         Change::Owner { to, .. } => Change::Owner { seen: current, to },
-        note @ Change::Note { .. } => note,
+        other @ (Change::Note { .. } | Change::CloseMilestone) => other,
     };
     let edit = Edit { change, ..previous.edit.clone() };
     // The edit stays its author's; someone else who applies it is named

@@ -107,7 +107,7 @@ pub fn lint(ctx: &Context<'_>) -> Reply {
         diagnostics.len() - errors,
         plural(diagnostics.len() - errors)
     ));
-    let items = diagnostics.iter().map(|d| Text::default().and_code(d.render(ctx.plan_path))).collect();
+    let items = diagnostics.iter().map(|d| Text::default().and_code(d.render(ctx.paths()))).collect();
     Reply::new(vec![Block::list(Some(title), items)])
 }
 

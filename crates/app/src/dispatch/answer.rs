@@ -24,6 +24,7 @@ pub const ACK_DEADLINE: Duration = Duration::from_millis(2500);
 pub struct PlanSnapshot {
     loaded: Arc<LoadedPlan>,
     plan_path: String,
+    markdown_path: String,
     source_name: String,
     now: DateTime<Utc>,
     today: NaiveDate,
@@ -40,6 +41,7 @@ impl PlanSnapshot {
             now: self.now,
             today: self.today,
             plan_path: &self.plan_path,
+            markdown_path: &self.markdown_path,
             source_name: &self.source_name,
             writable: app.writable(),
             editors: &app.editors,
@@ -52,6 +54,7 @@ impl App {
         PlanSnapshot {
             loaded: self.plan.current(),
             plan_path: self.plan.source().csv_display_path(),
+            markdown_path: self.plan.source().markdown_display_path(),
             source_name: self.plan.source().describe(),
             now: self.clock.now(),
             today: self.clock.today(),

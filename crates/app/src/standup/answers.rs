@@ -142,7 +142,7 @@ impl Standups {
                 applied_by: None,
                 idempotency_key: Some(format!("{submission_id}#{id}")),
                 author_id: user.clone(),
-                edit: Edit { task: task.id.clone(), change, author: author.to_owned() },
+                edit: Edit { task: task.id.clone(), change, author: author.to_owned(), form: task.form },
             });
         }
         if !edits.is_empty() {

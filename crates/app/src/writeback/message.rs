@@ -30,7 +30,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use planbot_domain::plan::{Change, Edit, Status};
+    use planbot_domain::plan::{Change, Edit, Status, TaskForm};
     use planbot_store::EditState;
 
     fn queued(id: i64, change: Change) -> QueuedEdit {
@@ -38,7 +38,7 @@ mod tests {
             id,
             created_at: Utc::now(),
             author_id: "U0ERIN001".parse().unwrap(),
-            edit: Edit { task: "FE-004".parse().unwrap(), change, author: "erin".into() },
+            edit: Edit { task: "FE-004".parse().unwrap(), change, author: "erin".into(), form: TaskForm::Csv },
             state: EditState::Pending,
             attempts: 1,
             last_error: None,

@@ -72,6 +72,29 @@ impl Cells {
     pub fn row(&self, row: Row) -> impl Iterator<Item = &str> {
         (0..row.count).map(move |index| self.field(row, index))
     }
+
+    /// Appends a record (for tasks that come from elsewhere than a CSV).
+    pub fn push_row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Row {
+        let first = self.ends.len();
+        for field in fields {
+            self.text.push_str(field);
+            self.ends.push(self.text.len());
+        }
+        let row = Row { first, count: self.ends.len() - first };
+        self.rows.push(row);
+        row
+    }
+}
+
+impl Row {
+    /// How many fields the record has.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +179,20 @@ impl CsvDocument {
 
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The line where the last record's quote opens, if the file ends
+    /// before it closes (an unterminated quote swallows the rest).
+    pub fn unclosed_quote_line(&self) -> Option<u32> {
+        let last = self.spans.last()?;
+        let scanned = scan_fields(self.text.as_bytes(), last.start);
+        if !scanned.unclosed_quote {
+            return None;
+        }
+        let opened = scanned.fields.last()?.start;
+        let before = &self.text.as_bytes()[last.start..opened];
+        let breaks = before.iter().filter(|&&b| b == b'\n').count();
+        Some(last.line + u32::try_from(breaks).unwrap_or(0))
     }
 
     pub fn into_string(self) -> String {

@@ -4,10 +4,16 @@
 //! else by the time the edit is applied, and not the edit's own value, a
 //! human changed it in between: the edit is a conflict and nothing is
 //! overwritten. Edits to other fields or tasks never conflict.
+//!
+//! A task of the Markdown plan is edited in its own form: its `- Status:`
+//! line is rewritten the way the document's template writes it
+//! (`Done — 2026-12-02 — note (initials)`), and nothing else in the file
+//! changes. A milestone is closed where it is written.
 
 use chrono::NaiveDate;
 
-use super::{Column, Plan, PlanEditError, Status, TaskId};
+use super::markdown::{StatusLine, status_word};
+use super::{Column, Plan, PlanEditError, Status, Task, TaskForm, TaskId};
 
 /// The change itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +22,11 @@ pub enum Change {
     Status { seen: String, to: Status },
     /// Hand the task to another owner role.
     Owner { seen: String, to: String },
-    /// Add a line to the notes, in the team's `DATE author: text` form.
+    /// Add a line to the notes, in the team's `DATE author: text` form (on
+    /// a Markdown task: the status line's note, dated and signed).
     Note { text: String },
+    /// Close the milestone the edit names (its `task` is the milestone id).
+    CloseMilestone,
 }
 
 /// One person's change to one task.
@@ -27,6 +36,8 @@ pub struct Edit {
     pub change: Change,
     /// Who asked, as the notes should name them (an owner role or a name).
     pub author: String,
+    /// Which file the task is written in (how the summary words it).
+    pub form: TaskForm,
 }
 
 /// What applying an edit did.
@@ -47,9 +58,13 @@ impl Edit {
     /// A short description for commit messages: `mark DEVOPS-035 completed`.
     pub fn summary(&self) -> String {
         match &self.change {
+            Change::Status { to, .. } if self.form == TaskForm::Markdown => {
+                format!("mark {} {}", self.task, status_word(*to).to_lowercase())
+            }
             Change::Status { to, .. } => format!("mark {} {to}", self.task),
             Change::Owner { to, .. } => format!("assign {} to {to}", self.task),
             Change::Note { .. } => format!("note on {}", self.task),
+            Change::CloseMilestone => format!("close milestone {}", self.task),
         }
     }
 
@@ -64,9 +79,15 @@ impl Edit {
     /// Applies the edit to `plan` (dates use `today`), returning the new
     /// plan and what happened. Only the edited task's record changes.
     pub fn apply(&self, plan: &Plan, today: NaiveDate) -> Result<(Plan, Outcome), PlanEditError> {
+        if self.change == Change::CloseMilestone {
+            return close_milestone(plan, self.task.as_str(), today);
+        }
         let Some(task) = plan.task(&self.task) else {
             return Ok((plan.clone(), Outcome::NoSuchTask));
         };
+        if task.form == TaskForm::Markdown {
+            return self.apply_to_markdown(plan, task, today);
+        }
         match &self.change {
             Change::Status { seen, to } => {
                 let current = task.get(Column::Status).to_owned();
@@ -106,8 +127,65 @@ impl Edit {
                 let joined = if notes.is_empty() { line } else { format!("{notes}\n{line}") };
                 Ok((plan.set_field(&self.task, Column::Notes.name(), &joined)?, Outcome::Changed))
             }
+            Change::CloseMilestone => Ok((plan.clone(), Outcome::NoSuchTask)),
         }
     }
+
+    /// A Markdown task: its status line (or owner line) rewritten alone.
+    fn apply_to_markdown(&self, plan: &Plan, task: &Task, today: NaiveDate) -> Result<(Plan, Outcome), PlanEditError> {
+        let (Some(markdown), Some(section)) = (plan.markdown(), plan.markdown_task(task)) else {
+            return Ok((plan.clone(), Outcome::NoSuchTask));
+        };
+        let missing = |field| PlanEditError::NoMarkdownField(self.task.clone(), field);
+        let (field, value) = match &self.change {
+            Change::Status { seen, to } => {
+                let status = section.status.as_ref().ok_or_else(|| missing("Status"))?;
+                if status.status.as_ref().ok() == Some(to) {
+                    return Ok((plan.clone(), Outcome::AlreadyDone));
+                }
+                if !same_status(&status.word, seen) {
+                    return Ok((plan.clone(), Outcome::Conflict { current: status.word.clone() }));
+                }
+                (&status.field, StatusLine::render(status_word(*to), today, "", &self.author))
+            }
+            Change::Note { text } => {
+                let status = section.status.as_ref().ok_or_else(|| missing("Status"))?;
+                let text = text.trim();
+                if status.note == text && status.by.as_deref() == Some(self.author.as_str()) {
+                    return Ok((plan.clone(), Outcome::AlreadyDone));
+                }
+                (&status.field, StatusLine::render(&status.word, today, text, &self.author))
+            }
+            Change::Owner { seen, to } => {
+                let field = section.owner_field.as_ref().ok_or_else(|| missing("Owner"))?;
+                let current = task.owner().to_owned();
+                if current.eq_ignore_ascii_case(to.trim()) {
+                    return Ok((plan.clone(), Outcome::AlreadyDone));
+                }
+                if !current.eq_ignore_ascii_case(seen.trim()) {
+                    return Ok((plan.clone(), Outcome::Conflict { current }));
+                }
+                (field, to.trim().to_owned())
+            }
+            Change::CloseMilestone => return Ok((plan.clone(), Outcome::NoSuchTask)),
+        };
+        Ok((plan.with_markdown(markdown.with_value(field, &value))?, Outcome::Changed))
+    }
+}
+
+/// Marks the milestone `id` done today, in the form its document uses.
+fn close_milestone(plan: &Plan, id: &str, today: NaiveDate) -> Result<(Plan, Outcome), PlanEditError> {
+    let Some(milestone) = plan.milestones().iter().find(|m| m.id.eq_ignore_ascii_case(id)) else {
+        return Err(PlanEditError::UnknownMilestone(id.to_owned()));
+    };
+    if milestone.done.is_some() {
+        return Ok((plan.clone(), Outcome::AlreadyDone));
+    }
+    let markdown = plan.markdown().ok_or_else(|| PlanEditError::UnknownMilestone(id.to_owned()))?;
+    let closed = markdown
+        .with_milestone_done(milestone, today)
+        .ok_or_else(|| PlanEditError::NoNotesColumn(milestone.id.clone()))?;
+    Ok((plan.with_markdown(closed)?, Outcome::Changed))
 }
 
 /// `busy` and `in-progress` are the same status; unreadable ones compare
@@ -137,7 +215,7 @@ mod tests {
     }
 
     fn edit(task: &str, change: Change) -> Edit {
-        Edit { task: task.parse().unwrap(), change, author: "devops".into() }
+        Edit { task: task.parse().unwrap(), change, author: "devops".into(), form: TaskForm::Csv }
     }
 
     #[test]

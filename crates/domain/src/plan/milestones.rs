@@ -1,7 +1,15 @@
-//! Milestones from the Markdown plan. The seeds write them two ways: a table
-//! (`| ID | Milestone | Owner | Start | Target | Notes |`) and bullets
-//! (`- M1 (2025-09-26 → 2025-09-27): OIDC assume-role validated`). When both
-//! name the same id, the table wins: it is the more detailed form.
+//! Milestones from the Markdown plan, in every form the team writes them:
+//! a table (`| ID | Milestone | Owner | Start | Target | Notes |`), bullets
+//! (`- M1 (2025-09-26 → 2025-09-27): OIDC assume-role validated`) and a
+//! numbered list under a heading that names milestones (`1. Restore
+//! production auth … (Target: 2025-10-16)`, ids `M1…Mn` by position unless
+//! the line gives one). When two forms name the same id, the table wins,
+//! then the bullets: the more detailed form.
+//!
+//! A milestone is closed in its own form: `Done YYYY-MM-DD` in a table's
+//! Notes cell, ` — Done YYYY-MM-DD` at the end of a list item.
+
+use std::ops::Range;
 
 use chrono::NaiveDate;
 
@@ -15,6 +23,21 @@ pub struct Milestone {
     pub start: Option<NaiveDate>,
     pub target: Option<NaiveDate>,
     pub notes: Option<String>,
+    /// When it was closed (`Done 2025-10-18`).
+    pub done: Option<NaiveDate>,
+    /// 1-based line in the Markdown plan.
+    pub line: u32,
+    /// Where closing it is written.
+    pub form: MilestoneForm,
+}
+
+/// How a milestone is written, and where its closing goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MilestoneForm {
+    /// A table row; the bytes of its Notes cell (between the pipes).
+    Table { notes: Option<Range<usize>> },
+    /// A bullet or numbered item; where its line ends (before `\r\n`).
+    Item { line_end: usize },
 }
 
 impl Milestone {
@@ -22,16 +45,72 @@ impl Milestone {
     pub fn days_left(&self, today: NaiveDate) -> Option<i64> {
         self.target.map(|target| (target - today).num_days())
     }
+
+    /// Open and past its target on `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.done.is_none() && self.days_left(today).is_some_and(|left| left < 0)
+    }
+
+    /// How it stands, in words: `done 2025-10-18`, `overdue since
+    /// 2025-10-06, 14 months`, `due in 5 days`, `due today`, `no target`.
+    pub fn standing(&self, today: NaiveDate) -> String {
+        if let Some(done) = self.done {
+            return format!("done {done}");
+        }
+        match (self.target, self.days_left(today)) {
+            (Some(target), Some(left)) if left < 0 => format!("overdue since {target}, {}", age(-left)),
+            (_, Some(0)) => "due today".to_owned(),
+            (_, Some(1)) => "due tomorrow".to_owned(),
+            (_, Some(left)) => format!("due in {left} days"),
+            _ => "no target date".to_owned(),
+        }
+    }
+}
+
+/// A span of days as a person says it: `3 days`, `5 weeks`, `14 months`,
+/// `2 years`.
+pub fn age(days: i64) -> String {
+    let (count, unit) = match days {
+        d if d < 14 => (d, "day"),
+        d if d < 61 => (d / 7, "week"),
+        // Rounded, as people count months and years.
+        d if d < 730 => ((d * 12 + 182) / 365, "month"),
+        d => ((d + 182) / 365, "year"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
 }
 
 pub fn parse_milestones(markdown: &str) -> Vec<Milestone> {
-    let mut milestones = table_milestones(markdown);
-    for bullet in markdown.lines().filter_map(bullet_milestone) {
-        if !milestones.iter().any(|m| m.id.eq_ignore_ascii_case(&bullet.id)) {
-            milestones.push(bullet);
+    let lines = lines_of(markdown);
+    let mut milestones = table_milestones(markdown, &lines);
+    let listed = lines.iter().filter_map(|line| bullet_milestone(markdown, line));
+    let numbered = numbered_milestones(markdown, &lines);
+    for milestone in listed.chain(numbered) {
+        if !milestones.iter().any(|m| m.id.eq_ignore_ascii_case(&milestone.id)) {
+            milestones.push(milestone);
         }
     }
     milestones
+}
+
+/// A line's number and its bytes without the terminator.
+struct Line {
+    number: u32,
+    start: usize,
+    end: usize,
+}
+
+fn lines_of(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (index, piece) in text.split('\n').enumerate() {
+        let end = start + piece.strip_suffix('\r').map_or(piece.len(), str::len);
+        if !(piece.is_empty() && start == text.len()) {
+            lines.push(Line { number: u32::try_from(index + 1).unwrap_or(u32::MAX), start, end });
+        }
+        start += piece.len() + 1;
+    }
+    lines
 }
 
 /// Header cells of a milestone table, by position.
@@ -45,8 +124,8 @@ struct TableShape {
 }
 
 impl TableShape {
-    fn from_header(cells: &[String]) -> Option<TableShape> {
-        let find = |name: &str| cells.iter().position(|c| c.eq_ignore_ascii_case(name));
+    fn from_header(cells: &[(String, Range<usize>)]) -> Option<TableShape> {
+        let find = |name: &str| cells.iter().position(|(c, _)| c.eq_ignore_ascii_case(name));
         Some(TableShape {
             id: find("id")?,
             title: find("milestone")?,
@@ -57,26 +136,30 @@ impl TableShape {
         })
     }
 
-    fn milestone(&self, cells: &[String]) -> Option<Milestone> {
-        let cell = |index: Option<usize>| index.and_then(|i| cells.get(i)).filter(|c| !c.is_empty()).cloned();
+    fn milestone(&self, cells: &[(String, Range<usize>)], line: u32) -> Option<Milestone> {
+        let cell = |index: Option<usize>| index.and_then(|i| cells.get(i)).map(|(c, _)| c.clone()).filter(|c| !c.is_empty());
         let id = cell(Some(self.id))?;
+        let notes = cell(self.notes);
         Some(Milestone {
             id,
             title: cell(Some(self.title)).unwrap_or_default(),
             owner: cell(self.owner),
             start: cell(self.start).as_deref().and_then(parse_iso_date),
             target: cell(self.target).as_deref().and_then(parse_iso_date),
-            notes: cell(self.notes),
+            done: notes.as_deref().and_then(done_date),
+            notes,
+            line,
+            form: MilestoneForm::Table { notes: self.notes.and_then(|i| cells.get(i)).map(|(_, range)| range.clone()) },
         })
     }
 }
 
-fn table_milestones(markdown: &str) -> Vec<Milestone> {
+fn table_milestones(markdown: &str, lines: &[Line]) -> Vec<Milestone> {
     let mut milestones = Vec::new();
     let mut shape: Option<TableShape> = None;
     let mut previous_was_table = false;
-    for line in markdown.lines() {
-        let Some(cells) = table_cells(line) else {
+    for line in lines {
+        let Some(cells) = table_cells(markdown, line) else {
             shape = None;
             previous_was_table = false;
             continue;
@@ -85,7 +168,7 @@ fn table_milestones(markdown: &str) -> Vec<Milestone> {
             shape = TableShape::from_header(&cells);
         } else if let Some(shape) = &shape {
             if !is_separator_row(&cells) {
-                milestones.extend(shape.milestone(&cells));
+                milestones.extend(shape.milestone(&cells, line.number));
             }
         }
         previous_was_table = true;
@@ -93,24 +176,53 @@ fn table_milestones(markdown: &str) -> Vec<Milestone> {
     milestones
 }
 
-fn table_cells(line: &str) -> Option<Vec<String>> {
-    let inner = line.trim().strip_prefix('|')?;
-    let inner = inner.strip_suffix('|').unwrap_or(inner);
-    Some(inner.split('|').map(|cell| cell.trim().to_owned()).collect())
+/// The cells of a table row, trimmed, each with its raw byte range.
+fn table_cells(markdown: &str, line: &Line) -> Option<Vec<(String, Range<usize>)>> {
+    let raw = &markdown[line.start..line.end];
+    let open = raw.find('|').filter(|at| raw[..*at].trim().is_empty())?;
+    let mut cells = Vec::new();
+    let mut start = line.start + open + 1;
+    for piece in raw[open + 1..].split('|') {
+        let range = start..start + piece.len();
+        start = range.end + 1;
+        cells.push((piece.trim().to_owned(), range));
+    }
+    if cells.last().is_some_and(|(text, _)| text.is_empty()) && raw.trim_end().ends_with('|') {
+        cells.pop();
+    }
+    Some(cells)
 }
 
-fn is_separator_row(cells: &[String]) -> bool {
-    cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+fn is_separator_row(cells: &[(String, Range<usize>)]) -> bool {
+    cells.iter().all(|(c, _)| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+}
+
+/// `Done 2025-10-18` (any case) somewhere in the text.
+fn done_date(text: &str) -> Option<NaiveDate> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("done")?;
+    let rest = text[at + 4..].trim_start_matches([' ', ':', '—', '–', '-']);
+    parse_iso_date(rest.get(..10)?)
+}
+
+/// A list item's trailing ` — Done DATE`, and the text before it.
+fn split_done(text: &str) -> (&str, Option<NaiveDate>) {
+    for dash in [" — ", " – ", " - "] {
+        if let Some(at) = text.rfind(dash) {
+            if let Some(date) = done_date(&text[at + dash.len()..]).filter(|_| text[at + dash.len()..].trim_start().to_ascii_lowercase().starts_with("done")) {
+                return (text[..at].trim_end(), Some(date));
+            }
+        }
+    }
+    (text, None)
 }
 
 /// `- M1 (2025-09-26 → 2025-09-27): title` or `- M2 (2025-09-27): title`.
-fn bullet_milestone(line: &str) -> Option<Milestone> {
-    let rest = line.trim_start().strip_prefix(['-', '*'])?.trim_start();
+fn bullet_milestone(markdown: &str, line: &Line) -> Option<Milestone> {
+    let raw = &markdown[line.start..line.end];
+    let rest = raw.trim_start().strip_prefix(['-', '*'])?.trim_start();
     let (id, rest) = rest.split_once(' ')?;
-    let looks_like_id = id.starts_with(|c: char| c.is_ascii_alphabetic())
-        && id.chars().any(|c| c.is_ascii_digit())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !looks_like_id {
+    if !looks_like_milestone_id(id) {
         return None;
     }
     let (dates, title) = rest.trim_start().strip_prefix('(')?.split_once("):")?;
@@ -121,6 +233,7 @@ fn bullet_milestone(line: &str) -> Option<Milestone> {
         [first, .., last] => (Some(*first), Some(*last)),
         [] => return None,
     };
+    let (title, done) = split_done(title.trim());
     Some(Milestone {
         id: id.to_owned(),
         title: title.trim().trim_end_matches('.').to_owned(),
@@ -128,7 +241,79 @@ fn bullet_milestone(line: &str) -> Option<Milestone> {
         start,
         target,
         notes: None,
+        done,
+        line: line.number,
+        form: MilestoneForm::Item { line_end: line.end },
     })
+}
+
+fn looks_like_milestone_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id.chars().any(|c| c.is_ascii_digit())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// `1. Restore production auth … (Target: 2025-10-16)` items after a line
+/// that names milestones (a heading or plain text), until the list ends.
+fn numbered_milestones(markdown: &str, lines: &[Line]) -> Vec<Milestone> {
+    let mut found = Vec::new();
+    let mut in_list = false;
+    for line in lines {
+        let raw = &markdown[line.start..line.end];
+        let text = raw.trim();
+        if let Some(item) = numbered_item(text) {
+            if in_list {
+                found.push(numbered_milestone(item, found.len() + 1, line));
+            }
+            continue;
+        }
+        if text.is_empty() {
+            continue;
+        }
+        in_list = names_milestones(text);
+    }
+    found
+}
+
+/// A short line, heading or not, that says it introduces milestones.
+fn names_milestones(text: &str) -> bool {
+    let text = text.trim_start_matches('#').trim();
+    text.len() <= 80 && text.to_ascii_lowercase().contains("milestone") && !text.starts_with(['-', '*', '|'])
+}
+
+/// The text of `3. text` or `3) text`.
+fn numbered_item(text: &str) -> Option<&str> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0).then_some(())?;
+    text[digits..].strip_prefix(['.', ')'])?.strip_prefix(' ').map(str::trim)
+}
+
+fn numbered_milestone(item: &str, position: usize, line: &Line) -> Milestone {
+    let (item, done) = split_done(item);
+    let (id, item) = match item.split_once([' ', ':']) {
+        Some((first, rest)) if looks_like_milestone_id(first.trim_end_matches(':')) && first.starts_with(['M', 'm']) => {
+            (first.trim_end_matches(':').to_ascii_uppercase(), rest.trim_start_matches([' ', ':', '—', '–', '-']).trim())
+        }
+        _ => (format!("M{position}"), item),
+    };
+    let (title, target) = match item.rfind("(Target:").or_else(|| item.rfind("(target:")) {
+        Some(at) => {
+            let inside = item[at + 8..].trim_end_matches(')').trim();
+            (item[..at].trim(), parse_iso_date(inside.get(..10).unwrap_or(inside)))
+        }
+        None => (item, None),
+    };
+    Milestone {
+        id,
+        title: title.trim_end_matches('.').to_owned(),
+        owner: None,
+        start: None,
+        target,
+        notes: None,
+        done,
+        line: line.number,
+        form: MilestoneForm::Item { line_end: line.end },
+    }
 }
 
 #[cfg(test)]
@@ -164,6 +349,39 @@ Milestones (high-level)
         assert_eq!(milestones[2].title, "ChatKit rollout");
         assert_eq!(milestones[2].target, NaiveDate::from_ymd_opt(2025, 10, 22));
         assert_eq!(milestones[3].start, milestones[3].target);
+    }
+
+    const NUMBERED: &str = "Purpose\n\nMaster milestones (high level)\n\n\
+1. Restore production auth service (Target: 2025-10-16)\n\
+1. Harden Heroku container release workflow (Target: 2025-10-18) — Done 2025-10-19\n\
+1. M9: Stabilize migrations (Target: 2025-10-20)\n\nDetailed tasks\n\n1. Not a milestone.\n";
+
+    #[test]
+    fn a_numbered_list_under_a_milestones_line_gets_ids_by_position() {
+        let milestones = parse_milestones(NUMBERED);
+        let ids: Vec<&str> = milestones.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["M1", "M2", "M9"]);
+        assert_eq!(milestones[0].title, "Restore production auth service");
+        assert_eq!(milestones[0].target, NaiveDate::from_ymd_opt(2025, 10, 16));
+        assert_eq!(milestones[1].done, NaiveDate::from_ymd_opt(2025, 10, 19));
+        assert_eq!(milestones[2].title, "Stabilize migrations");
+        assert_eq!(milestones[0].line, 5);
+    }
+
+    #[test]
+    fn a_closed_milestone_is_done_and_never_overdue() {
+        let milestones = parse_milestones(NUMBERED);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(milestones[1].standing(today), "done 2025-10-19");
+        assert!(!milestones[1].is_overdue(today));
+        assert_eq!(milestones[0].standing(today), "overdue since 2025-10-16, 14 months");
+        let table = parse_milestones("| ID | Milestone | Target | Notes |\n|---|---|---|---|\n| M1 | x | 2025-09-27 | Done 2025-09-28 |\n");
+        assert_eq!(table[0].done, NaiveDate::from_ymd_opt(2025, 9, 28));
+    }
+
+    #[test]
+    fn ages_read_as_a_person_says_them() {
+        assert_eq!([age(1), age(13), age(20), age(90), age(423), age(800)], ["1 day", "13 days", "2 weeks", "3 months", "14 months", "2 years"]);
     }
 
     #[test]

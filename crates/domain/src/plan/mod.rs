@@ -6,6 +6,7 @@ pub mod diff;
 mod edit;
 mod graph;
 mod lint;
+mod markdown;
 mod milestones;
 mod priority;
 mod schema;
@@ -23,12 +24,13 @@ use rustc_hash::FxHashMap;
 pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan, Row, unsafe_cell_start};
 pub use edit::{Change, Edit, Outcome};
 pub use graph::CriticalPath;
-pub use lint::{Diagnostic, Severity};
-pub use milestones::{Milestone, parse_milestones};
+pub use lint::{Diagnostic, PlanFile, PlanPaths, Severity};
+pub use markdown::{Field, MarkdownPlan, MarkdownProblem, MarkdownTask, StatusLine, split_owners, status_word};
+pub use milestones::{Milestone, MilestoneForm, age, parse_milestones};
 pub use priority::Priority;
 pub use schema::{Column, Columns, REQUIRED_COLUMNS, SchemaError};
 pub use status::{Status, UnknownStatus};
-pub use task::{Cell, Task, parse_iso_date};
+pub use task::{Cell, Task, TaskForm, parse_iso_date};
 
 use sheet::Sheet;
 use task::dependency_tokens;
@@ -48,6 +50,14 @@ pub enum PlanEditError {
     UnknownTask(TaskId),
     #[error("the plan has no column {0:?}")]
     UnknownColumn(String),
+    #[error("{0} is a task of the Markdown plan, not a record of the CSV")]
+    NotInTheCsv(TaskId),
+    #[error("{0} has no `- {1}:` line in the Markdown plan to change")]
+    NoMarkdownField(TaskId, &'static str),
+    #[error("there is no milestone {0}")]
+    UnknownMilestone(String),
+    #[error("milestone {0} is in a table without a Notes column, where its closing could be written")]
+    NoNotesColumn(String),
     #[error(transparent)]
     Document(#[from] EditError),
     #[error(transparent)]
@@ -110,6 +120,8 @@ pub struct Plan {
     malformed_dependencies: Vec<(usize, String)>,
     rejected_rows: Vec<RejectedRow>,
     milestones: Vec<Milestone>,
+    /// The Markdown plan, when there is one: its text, its task sections.
+    markdown: Option<Arc<MarkdownPlan>>,
 }
 
 impl Plan {
@@ -121,11 +133,12 @@ impl Plan {
 
     /// Parses the CSV text and the (optional) Markdown plan.
     pub fn parse(csv_text: String, markdown: Option<&str>) -> Result<Plan, PlanError> {
-        let milestones = markdown.map(parse_milestones).unwrap_or_default();
-        Plan::build(csv_text, milestones)
+        let markdown = markdown.map(|text| Arc::new(MarkdownPlan::parse(text.to_owned())));
+        Plan::build(csv_text, markdown)
     }
 
-    fn build(csv_text: String, milestones: Vec<Milestone>) -> Result<Plan, PlanError> {
+    fn build(csv_text: String, markdown: Option<Arc<MarkdownPlan>>) -> Result<Plan, PlanError> {
+        let milestones = markdown.as_ref().map(|md| md.milestones.clone()).unwrap_or_default();
         let (document, cells) = CsvDocument::read(csv_text)?;
         let header = *cells.rows().first().ok_or(SchemaError::Empty)?;
         let columns = Columns::from_header(cells.row(header))?;
@@ -135,9 +148,12 @@ impl Plan {
         let mut rejected_rows = Vec::new();
         for (record, (&row, span)) in sheet.cells.rows().iter().zip(document.spans()).enumerate().skip(1) {
             match sheet.cell(row, Column::Id).parse::<TaskId>() {
-                Ok(id) => tasks.push(Task::new(id, record, span.line, row, Arc::clone(&sheet))),
+                Ok(id) => tasks.push(Task::new(id, TaskForm::Csv, record, span.line, row, Arc::clone(&sheet))),
                 Err(problem) => rejected_rows.push(RejectedRow { line: span.line, problem }),
             }
+        }
+        if let Some(markdown) = &markdown {
+            tasks.extend(markdown_tasks(markdown));
         }
         let mut index = FxHashMap::with_capacity_and_hasher(tasks.len(), Default::default());
         for (position, task) in tasks.iter().enumerate() {
@@ -154,6 +170,7 @@ impl Plan {
             malformed_dependencies: Vec::new(),
             rejected_rows,
             milestones,
+            markdown,
         };
         plan.link_dependencies();
         Ok(plan)
@@ -235,6 +252,29 @@ impl Plan {
         &self.milestones
     }
 
+    /// The Markdown plan as read, if there is one.
+    pub fn markdown(&self) -> Option<&MarkdownPlan> {
+        self.markdown.as_deref()
+    }
+
+    /// The Markdown plan's text (after any edits), if there is one.
+    pub fn markdown_text(&self) -> Option<&str> {
+        self.markdown.as_deref().map(MarkdownPlan::text)
+    }
+
+    /// The section a Markdown task comes from.
+    pub fn markdown_task(&self, task: &Task) -> Option<&MarkdownTask> {
+        match task.form {
+            TaskForm::Markdown => self.markdown.as_deref()?.tasks.get(task.record),
+            TaskForm::Csv => None,
+        }
+    }
+
+    /// The same CSV with a new Markdown plan (after a Markdown edit).
+    pub fn with_markdown(&self, markdown: String) -> Result<Plan, PlanError> {
+        Plan::build(self.csv_text().to_owned(), Some(Arc::new(MarkdownPlan::parse(markdown))))
+    }
+
     pub fn rejected_rows(&self) -> &[RejectedRow] {
         &self.rejected_rows
     }
@@ -250,7 +290,7 @@ impl Plan {
 
     /// Owner roles named in the plan, sorted, without duplicates.
     pub fn owners(&self) -> Vec<&str> {
-        let mut owners: Vec<&str> = self.tasks.iter().map(Task::owner).filter(|o| !o.is_empty()).collect();
+        let mut owners: Vec<&str> = self.tasks.iter().flat_map(Task::owners).collect();
         owners.sort_unstable_by_key(|owner| owner.to_ascii_lowercase());
         owners.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         owners
@@ -259,12 +299,61 @@ impl Plan {
     /// A new plan with one field of one task changed. Only that field's
     /// bytes differ in `csv_text()`; any header column may be named.
     pub fn set_field(&self, task: &TaskId, column: &str, value: &str) -> Result<Plan, PlanEditError> {
-        let record = self.task(task).ok_or_else(|| PlanEditError::UnknownTask(task.clone()))?.record;
+        let found = self.task(task).ok_or_else(|| PlanEditError::UnknownTask(task.clone()))?;
+        if found.form == TaskForm::Markdown {
+            return Err(PlanEditError::NotInTheCsv(task.clone()));
+        }
+        let record = found.record;
         let field =
             self.sheet.columns.index_of(column).ok_or_else(|| PlanEditError::UnknownColumn(column.to_owned()))?;
         let parsed = self.document.with_field(record, field, value)?;
-        Ok(Plan::build(parsed.document.into_string(), self.milestones.clone())?)
+        Ok(Plan::build(parsed.document.into_string(), self.markdown.clone())?)
     }
+}
+
+/// The Markdown plan's task sections as tasks, on cells laid out like the
+/// CSV's so every question reads them alike: owners as written, the status
+/// word, dependencies as the ids of the `Task N` they name, the acceptance
+/// criteria as verification, the status line's note as notes.
+fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
+    let columns = match Columns::from_header(REQUIRED_COLUMNS) {
+        Ok(columns) => columns,
+        Err(_) => return Vec::new(),
+    };
+    let mut cells = Cells::default();
+    cells.push_row(REQUIRED_COLUMNS);
+    let id_of = |number: u32| markdown.tasks.iter().find(|t| t.number == number).map(|t| t.id.as_str());
+    let mut rows = Vec::with_capacity(markdown.tasks.len());
+    for task in &markdown.tasks {
+        let owners = task.owners.join(" / ");
+        let dependencies: Vec<&str> = task.depends_on.iter().filter_map(|&n| id_of(n)).collect();
+        let dependencies = dependencies.join(", ");
+        let (word, completed, notes) = match &task.status {
+            Some(status) => {
+                let done = status.status.as_ref().is_ok_and(|s| *s == Status::Completed);
+                let date = status.date.valid().map(|d| d.to_string()).unwrap_or_default();
+                let mut note = [date.as_str(), status.note.as_str()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" — ");
+                if let Some(by) = &status.by {
+                    note = format!("{note} ({by})").trim().to_owned();
+                }
+                (status.word.clone(), if done { date } else { String::new() }, note)
+            }
+            None => ("To Do".to_owned(), String::new(), String::new()),
+        };
+        let fields = [
+            task.id.as_str(), "", &task.title, &owners, &word, "", &dependencies, "", &completed, "",
+            &task.acceptance, &notes, "",
+        ];
+        rows.push(cells.push_row(fields));
+    }
+    let sheet = Arc::new(Sheet { cells, columns });
+    markdown
+        .tasks
+        .iter()
+        .zip(rows)
+        .enumerate()
+        .map(|(index, (task, row))| Task::new(task.id.clone(), TaskForm::Markdown, index, task.line, row, Arc::clone(&sheet)))
+        .collect()
 }
 
 /// A plan of the required columns and `rows`, for unit tests.

@@ -33,12 +33,24 @@ impl<T: Copy> Cell<T> {
     }
 }
 
+/// Which file a task is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskForm {
+    /// A record of the plan CSV.
+    Csv,
+    /// A `Task N — …` section of the Markdown plan.
+    Markdown,
+}
+
 #[derive(Debug, Clone)]
 pub struct Task {
     pub id: TaskId,
-    /// Physical line of the record in the CSV file.
+    pub form: TaskForm,
+    /// Physical line of the record in the CSV file, or of the section's
+    /// heading in the Markdown plan.
     pub line: u32,
-    /// Index of the record in the file (the header is record 0).
+    /// Index of the record in the file (the header is record 0), or of the
+    /// section among the Markdown plan's tasks.
     pub record: usize,
     pub status: Result<Status, UnknownStatus>,
     pub priority: Priority,
@@ -49,10 +61,11 @@ pub struct Task {
 }
 
 impl Task {
-    pub(super) fn new(id: TaskId, record: usize, line: u32, row: Row, sheet: Arc<Sheet>) -> Task {
+    pub(super) fn new(id: TaskId, form: TaskForm, record: usize, line: u32, row: Row, sheet: Arc<Sheet>) -> Task {
         let cell = |column: Column| sheet.cell(row, column);
         Task {
             id,
+            form,
             line,
             record,
             status: cell(Column::Status).parse(),
@@ -119,8 +132,14 @@ impl Task {
         self.status().is_none_or(Status::is_open)
     }
 
+    /// The owner roles: `backend / data` is two, `backend lead` one.
+    pub fn owners(&self) -> impl Iterator<Item = &str> {
+        self.owner().split(['/', ',']).map(str::trim).filter(|role| !role.is_empty())
+    }
+
     pub fn owned_by(&self, owner: &str) -> bool {
-        self.owner().eq_ignore_ascii_case(owner.trim())
+        let owner = owner.trim();
+        self.owner().eq_ignore_ascii_case(owner) || self.owners().any(|role| role.eq_ignore_ascii_case(owner))
     }
 }
 
