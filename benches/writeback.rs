@@ -63,7 +63,12 @@ impl Rig {
     fn note(&self, index: usize) -> NewEdit {
         let author: SlackUserId = format!("U0BENCH{:02}", index % 10).parse().expect("user id");
         let task = TASKS[index % TASKS.len()].parse().expect("task id");
-        let edit = Edit { task, change: Change::Note { text: format!("bench note {index}") }, author: "bench".into(), form: planbot::plan::TaskForm::Csv };
+        let edit = Edit {
+            task,
+            change: Change::Note { text: format!("bench note {index}") },
+            author: "bench".into(),
+            form: planbot::plan::TaskForm::Csv,
+        };
         NewEdit { idempotency_key: Some(format!("bench-{index}")), author_id: author, edit, applied_by: None }
     }
 }

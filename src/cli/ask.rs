@@ -59,7 +59,7 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
     if reply.refused {
         return Ok(ExitCode::FAILURE);
     }
-    if let (Command::Edit { .. }, Some(writer)) = (&request.command, writer) {
+    if let (Command::Edit { .. } | Command::CloseMilestone(_), Some(writer)) = (&request.command, writer) {
         write_now(Committer::new(Arc::clone(&store), writer, clock).with_live_plan(live)).await?;
     }
     Ok(ExitCode::SUCCESS)

@@ -45,11 +45,9 @@ pub async fn check(path: Option<PathBuf>) -> Result<ExitCode, CliError> {
     let from_csv = plan.tasks().iter().filter(|t| t.form == TaskForm::Csv).count();
     eprintln!("{csv_path}: {from_csv} tasks");
     match plan.markdown() {
-        Some(markdown) => eprintln!(
-            "{markdown_path}: {} tasks, {} milestones",
-            markdown.tasks.len(),
-            markdown.milestones.len()
-        ),
+        Some(markdown) => {
+            eprintln!("{markdown_path}: {} tasks, {} milestones", markdown.tasks.len(), markdown.milestones.len())
+        }
         None => eprintln!("{markdown_path}: not found (no Markdown tasks or milestones)"),
     }
     eprintln!("{errors} errors, {warnings} warnings");

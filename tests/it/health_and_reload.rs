@@ -145,7 +145,7 @@ async fn a_broken_version_is_reported_once() {
     assert_eq!(app.plan.last_error(), seen);
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 1, "{reports:?}");
-    assert!(reports[0].contains("no longer parses") && reports[0].contains("lacks the columns"), "{}", reports[0]);
+    assert!(reports[0].contains("cannot be used") && reports[0].contains("lacks the columns"), "{}", reports[0]);
 }
 
 #[tokio::test]

@@ -62,19 +62,25 @@ impl ChangeFeed {
         let mut previous: Option<Plan> = None;
         let mut posted = 0;
         for version in versions {
-            let at_version = match &version.csv {
-                Some(csv) => match Plan::parse(csv.clone(), None) {
-                    Ok(plan) => Some(plan),
+            let at_version = match &version.files {
+                Some(files) => match Plan::parse(files.csv.clone(), files.markdown.as_deref()) {
+                    Ok(plan) if plan.is_whole() => Some(plan),
                     // A commit that broke the file: the next one is diffed
                     // against the last good version.
-                    Err(_) => continue,
+                    _ => continue,
                 },
                 None => None,
             };
             let old = previous.as_ref().unwrap_or(&before.plan);
             let new = at_version.as_ref().unwrap_or(&after.plan);
             let found = changes(old, new);
-            if !found.is_empty() && self.post_once(&version, &found).await? {
+            let lost = found.iter().filter(|c| matches!(c, TaskChange::Removed { .. })).count();
+            let reply = if lost * 4 > old.tasks().len() && lost > 1 {
+                mass_removal(&version, lost, old.tasks().len())
+            } else {
+                message(&version, &found)
+            };
+            if !found.is_empty() && self.post_once(&version, reply).await? {
                 posted += 1;
             }
             if let Some(plan) = at_version {
@@ -84,17 +90,32 @@ impl ChangeFeed {
         Ok(posted)
     }
 
-    async fn post_once(&self, version: &PlanVersion, found: &[TaskChange]) -> Result<bool, FeedError> {
+    async fn post_once(&self, version: &PlanVersion, reply: Reply) -> Result<bool, FeedError> {
         // The version alone identifies the announcement: whichever day an
         // instance notices it, it is the same job.
         let key = JobKey::about(JobKind::Feed, chrono::NaiveDate::default(), &version.id);
-        let reply = message(version, found);
         run_once(self.store.as_ref(), self.clock.as_ref(), key, || async {
             let posted = self.slack.post(&self.channel, &reply, None).await?;
             Ok::<_, FeedError>(Outcome::Sent(posted.to_detail()))
         })
         .await
     }
+}
+
+/// A version that dropped more than a quarter of the tasks at once is not
+/// a list of removals: it is said for what it is.
+pub fn mass_removal(version: &PlanVersion, lost: usize, had: usize) -> Reply {
+    let mut head = Text::bold(format!("⚠️ The plan lost {lost} of its {had} tasks at once"));
+    if let Some(author) = &version.author {
+        head = head.and_plain(format!(" in a change by {author}"));
+    }
+    if let Some(url) = &version.url {
+        head = head.and_plain(" · ").and_link(url, version.id.chars().take(7).collect::<String>());
+    }
+    let hint = Text::plain(
+        "If that was not meant (a file cut short, a bad merge), restore the rows from the previous commit.",
+    );
+    Reply::new(vec![Block::Paragraph(head), Block::Note(hint)])
 }
 
 /// `Plan changed by Dana · abc1234` and one line per change.

@@ -206,16 +206,17 @@ impl PlanSource for GitHubPlan {
         while sha != from.0 && walked.len() < MAX_COMMITS_WALKED {
             let answer = self.client.get(&self.repo_path(&format!("git/commits/{sha}")), false, None).await;
             let commit = answer.and_then(|a| a.json::<GitCommit>()).map_err(source_error)?;
-            let csv = self.file_at(&self.csv_path, &commit.sha).await.map_err(source_error)?;
+            let files = self.files_at(&commit.sha).await.map_err(source_error)?;
             let url = commit.html_url.clone().or_else(|| self.commit_url(&commit.sha));
-            walked.push(PlanVersion { id: commit.sha.clone(), author: commit.author.and_then(|a| a.name), url, csv });
+            let author = commit.author.and_then(|a| a.name);
+            walked.push(PlanVersion { id: commit.sha.clone(), author, url, files: Some(files) });
             match commit.parents.first() {
                 Some(parent) => sha = parent.sha.clone(),
                 None => break,
             }
         }
         if sha != from.0 {
-            return Ok(vec![PlanVersion { id: to.0.clone(), author: None, url: self.commit_url(&to.0), csv: None }]);
+            return Ok(vec![PlanVersion { id: to.0.clone(), author: None, url: self.commit_url(&to.0), files: None }]);
         }
         walked.reverse();
         Ok(walked)

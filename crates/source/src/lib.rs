@@ -28,7 +28,11 @@ pub fn utf8_text(path: &str, bytes: Vec<u8>) -> Result<String, SourceError> {
         let before = &error.as_bytes()[..bad];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
-        SourceError::NotUtf8 { path: path.to_owned(), line: u32::try_from(line).unwrap_or(u32::MAX), byte: bad - line_start + 1 }
+        SourceError::NotUtf8 {
+            path: path.to_owned(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            byte: bad - line_start + 1,
+        }
     })
 }
 
@@ -74,7 +78,7 @@ pub trait PlanSource: Send + Sync + 'static {
     /// The versions between two fingerprints, oldest first, ending with
     /// `to`. Sources without history report one change with no author.
     async fn revisions_between(&self, _from: &Fingerprint, to: &Fingerprint) -> Result<Vec<PlanVersion>, SourceError> {
-        Ok(vec![PlanVersion { id: to.0.clone(), author: None, url: None, csv: None }])
+        Ok(vec![PlanVersion { id: to.0.clone(), author: None, url: None, files: None }])
     }
 }
 
@@ -85,6 +89,6 @@ pub struct PlanVersion {
     pub id: String,
     pub author: Option<String>,
     pub url: Option<String>,
-    /// The CSV at this version; `None` means the newest loaded plan.
-    pub csv: Option<String>,
+    /// The plan files at this version; `None` means the newest loaded plan.
+    pub files: Option<PlanFiles>,
 }

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use super::{Fingerprint, PlanSource, SourceError};
 use planbot_domain::clock::Clock;
-use planbot_domain::plan::{Plan, PlanError, Severity};
+use planbot_domain::plan::{Plan, PlanError, PlanPaths, Severity};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -20,7 +20,22 @@ pub enum LoadError {
     Source(#[from] SourceError),
     #[error("{path}: {error}")]
     Plan { path: String, error: PlanError },
+    /// The file is not whole (cut short, a quote never closed, a header
+    /// naming a column twice): never served.
+    #[error("the plan file is damaged: {}", .problems.join("; "))]
+    Damaged { problems: Vec<String> },
 }
+
+impl LoadError {
+    /// A version of the files that will not do (rather than a source that
+    /// could not be read): reported once, tried again only when it changes.
+    pub fn is_bad_version(&self) -> bool {
+        matches!(self, LoadError::Plan { .. } | LoadError::Damaged { .. })
+    }
+}
+
+/// How many of a damaged file's problems are named (the rest are counted).
+const DAMAGE_SHOWN: usize = 3;
 
 /// One successfully parsed version of the plan.
 #[derive(Debug)]
@@ -168,7 +183,7 @@ impl LivePlan {
                 }
                 Ok(true)
             }
-            Err(error @ LoadError::Plan { .. }) => {
+            Err(error) if error.is_bad_version() => {
                 tracing::error!(error = %error, "the plan changed but does not parse; keeping the last good plan");
                 self.fail(Some(fingerprint), error.to_string());
                 Err(error)
@@ -209,6 +224,16 @@ async fn load_at(
     let files = source.load().await?;
     let plan = Plan::parse(files.csv, files.markdown.as_deref())
         .map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
+    let damage = plan.damage();
+    if !damage.is_empty() {
+        let (csv, markdown) = (source.csv_display_path(), source.markdown_display_path());
+        let paths = PlanPaths { csv: &csv, markdown: &markdown };
+        let mut problems: Vec<String> = damage.iter().take(DAMAGE_SHOWN).map(|d| d.render(paths)).collect();
+        if damage.len() > DAMAGE_SHOWN {
+            problems.push(format!("and {} more (planbot check lists them)", damage.len() - DAMAGE_SHOWN));
+        }
+        return Err(LoadError::Damaged { problems });
+    }
     let lint_errors = plan.lint().iter().filter(|d| d.severity == Severity::Error).count();
     Ok(LoadedPlan { plan, loaded_at: clock.now(), lint_errors, fingerprint, is_loaded: true })
 }
@@ -240,11 +265,12 @@ pub fn spawn_reloader(
             retry = if live.is_loaded() { FIRST_RETRY } else { (retry * 2).min(every) };
             // `refresh` logs and records failures; a broken version fails
             // only the first time it is seen.
-            if let (Err(LoadError::Plan { path, error }), Some(report)) = (live.refresh().await, &on_broken) {
-                report(format!(
-                    "the plan at {} no longer parses ({path}: {error}). planbot keeps answering from the last good version, and edits wait until the file is fixed.",
+            match (live.refresh().await, &on_broken) {
+                (Err(error), Some(report)) if error.is_bad_version() => report(format!(
+                    "the plan at {} cannot be used ({error}). planbot keeps answering from the last good version, and edits wait until the file is whole again.",
                     live.source().describe()
-                ));
+                )),
+                _ => {}
             }
         }
     })

@@ -2,7 +2,8 @@
 
 use super::Context;
 use crate::views::{card_buttons, task_line};
-use planbot_domain::plan::{Cell, Plan, Task, TaskId};
+use chrono::NaiveDate;
+use planbot_domain::plan::{Cell, MarkdownTask, Plan, Task, TaskForm, TaskId, age};
 use planbot_reply::{Block, Reply, Span, Text, echo};
 
 /// The task card: everything a person needs to act on one task.
@@ -30,8 +31,16 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
     if !unblocks.is_empty() {
         blocks.push(Block::list(Some(Text::bold("Unblocks")), unblocks));
     }
-    for (label, value) in
-        [("Notes", task.notes()), ("Verification", task.verification()), ("Artifacts", task.artifacts())]
+    if let Some(section) = plan.markdown_task(task) {
+        blocks.extend(markdown_details(section, ctx.today));
+    }
+    // A Markdown section's notes are its status line; its verification
+    // is its acceptance criteria.
+    let (notes, verification) = match task.form {
+        TaskForm::Csv => ("Notes", "Verification"),
+        TaskForm::Markdown => ("Latest status", "Acceptance"),
+    };
+    for (label, value) in [(notes, task.notes()), (verification, task.verification()), ("Artifacts", task.artifacts())]
     {
         if !value.is_empty() {
             blocks.push(Block::Paragraph(Text::bold(label).and_plain(format!("\n{value}"))));
@@ -42,6 +51,35 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
         blocks.push(Block::Buttons(card_buttons(task)));
     }
     Reply::new(blocks)
+}
+
+/// What only a Markdown task section says: its target, its steps and the
+/// prerequisites that are no task.
+fn markdown_details(section: &MarkdownTask, today: NaiveDate) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut facts = Vec::new();
+    match &section.target {
+        Cell::Valid(target) if *target < today => {
+            facts.push((
+                "Target".to_owned(),
+                Text::plain(format!("{target} ({} ago)", age((today - *target).num_days()))),
+            ));
+        }
+        Cell::Valid(target) => facts.push(("Target".to_owned(), Text::plain(target.to_string()))),
+        Cell::Invalid(raw) => facts.push(("Target".to_owned(), Text::plain(format!("{raw} (not a date)")))),
+        Cell::Empty => {}
+    }
+    if !facts.is_empty() {
+        blocks.push(Block::Fields(facts));
+    }
+    if !section.steps.is_empty() {
+        let steps = section.steps.iter().map(|step| Text::plain(step.clone())).collect();
+        blocks.push(Block::list(Some(Text::bold("Steps")), steps));
+    }
+    if let Some(prerequisites) = section.prerequisites.as_deref().filter(|p| !p.trim().is_empty()) {
+        blocks.push(Block::Paragraph(Text::bold("Prerequisites").and_plain(format!("\n{prerequisites}"))));
+    }
+    blocks
 }
 
 fn card_fields(task: &Task) -> Vec<(String, Text)> {

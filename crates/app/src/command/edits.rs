@@ -11,8 +11,8 @@ use super::lists::resolve_owner;
 use super::{CommandError, Context};
 use crate::caller::{Caller, may_change, who_are_you};
 use planbot_domain::people::SlackUserId;
-use planbot_domain::plan::{Change, Edit, Status, Task, unsafe_cell_start};
-use planbot_reply::{Block, Button, Reply, Text, clip};
+use planbot_domain::plan::{Change, Edit, Status, Task, TaskForm, TaskId, unsafe_cell_start};
+use planbot_reply::{Block, Button, Reply, Text, clip, echo};
 use planbot_slack::markup::plain_text;
 use planbot_store::{Applier, EditState, NewEdit, QueuedEdit, Store};
 
@@ -26,28 +26,77 @@ fn read_only(ctx: &Context<'_>) -> Reply {
     .refusal()
 }
 
-/// Queues the edit(s) an edit command asks for, if the caller may.
+/// Queues the edits an edit command asks for, if the caller may change
+/// every task it names: a batch (`done T4 T5`) is queued whole or not at
+/// all, so nobody has to work out which half went through.
 pub async fn edit(
     ctx: &Context<'_>,
     store: &dyn Store,
     caller: Option<&Caller<'_>>,
-    typed_task: &str,
+    typed_tasks: &[String],
     action: &EditAction,
 ) -> Result<Reply, CommandError> {
     let Some(caller) = caller else { return Ok(who_are_you()) };
     if !ctx.writable {
         return Ok(read_only(ctx));
     }
-    let Some(position) = find_task(ctx.plan, typed_task) else { return Ok(missing_task(ctx.plan, typed_task)) };
-    let task = &ctx.plan.tasks()[position];
-    if let Some(refusal) = refuse_unless_allowed(ctx, store, caller.user, task).await? {
-        return Ok(refusal);
-    }
-    let author = author_name(store, caller).await?;
-    let edits = match edits_for(ctx, task, action, &author, ctx.editors.contains(caller.user)) {
-        Ok(edits) => edits,
+    let positions = match resolve_tasks(ctx, typed_tasks) {
+        Ok(positions) => positions,
         Err(reply) => return Ok(reply),
     };
+    let tasks: Vec<&Task> = positions.iter().map(|&p| &ctx.plan.tasks()[p]).collect();
+    for task in &tasks {
+        if let Some(refusal) = refuse_unless_allowed(ctx, store, caller.user, task).await? {
+            return Ok(nothing_queued_if_batch(refusal, tasks.len()));
+        }
+    }
+    let author = author_name(store, caller).await?;
+    let by_editor = ctx.editors.contains(caller.user);
+    let mut edits = Vec::new();
+    for task in &tasks {
+        match edits_for(ctx, task, action, &author, by_editor) {
+            Ok(more) => edits.extend(more),
+            Err(reply) => return Ok(nothing_queued_if_batch(reply, tasks.len())),
+        }
+    }
+    enqueue(store, caller, &edits, ctx).await?;
+    let mut reply = queued_reply(ctx, &edits);
+    if let EditAction::SetStatus { status: Status::Completed | Status::InProgress, .. } = action {
+        reply.blocks.extend(unmet_dependencies(ctx, &positions));
+    }
+    Ok(reply)
+}
+
+/// Every typed id as a task of the plan, each once; the first unknown one
+/// refuses the whole line.
+fn resolve_tasks(ctx: &Context<'_>, typed_tasks: &[String]) -> Result<Vec<usize>, Reply> {
+    let mut positions: Vec<usize> = Vec::with_capacity(typed_tasks.len());
+    for typed in typed_tasks {
+        let Some(position) = find_task(ctx.plan, typed) else {
+            return Err(nothing_queued_if_batch(missing_task(ctx.plan, typed), typed_tasks.len()));
+        };
+        if !positions.contains(&position) {
+            positions.push(position);
+        }
+    }
+    Ok(positions)
+}
+
+fn nothing_queued_if_batch(mut refusal: Reply, batch: usize) -> Reply {
+    if batch > 1 {
+        refusal
+            .blocks
+            .push(Block::Note(Text::plain("Nothing in this line was queued: fix it and send the whole line again.")));
+    }
+    refusal
+}
+
+async fn enqueue(
+    store: &dyn Store,
+    caller: &Caller<'_>,
+    edits: &[Edit],
+    ctx: &Context<'_>,
+) -> Result<(), CommandError> {
     let queued: Vec<NewEdit> = edits
         .iter()
         .enumerate()
@@ -59,13 +108,79 @@ pub async fn edit(
         })
         .collect();
     store.enqueue_edits(&queued, ctx.now).await?;
+    Ok(())
+}
+
+fn queued_reply(ctx: &Context<'_>, edits: &[Edit]) -> Reply {
     let summaries: Vec<String> = edits.iter().map(Edit::summary).collect();
     let text = Text::plain("Queued: ")
         .and_bold(summaries.join("; "))
         .and_plain(format!(". It will be written to {} in a few seconds; ", ctx.source_name))
         .and_code("/plan pending")
         .and_plain(" shows what is still waiting.");
-    Ok(Reply::message(text))
+    Reply::message(text)
+}
+
+/// A heads-up, not a refusal: starting or finishing a task whose
+/// dependencies are open is allowed (plans lag reality), but worth a look.
+fn unmet_dependencies(ctx: &Context<'_>, positions: &[usize]) -> Option<Block> {
+    let plan = ctx.plan;
+    let lines: Vec<Text> = positions
+        .iter()
+        .filter_map(|&position| {
+            let open: Vec<String> = plan
+                .dependencies_of(position)
+                .iter()
+                .filter(|dep| !positions.contains(dep))
+                .map(|&dep| &plan.tasks()[dep])
+                .filter(|dep| !dep.is_done())
+                .map(|dep| format!("{} ({})", dep.id, dep.status_label()))
+                .collect();
+            let task = &plan.tasks()[position];
+            (!open.is_empty()).then(|| Text::plain(format!("{} still depends on {}", task.id, open.join(", "))))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| Block::list(Some(Text::bold("Heads-up: open dependencies")), lines))
+}
+
+/// `milestone M3 done`: an editor closes a milestone where it is written.
+pub async fn close_milestone(
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    caller: Option<&Caller<'_>>,
+    typed: &str,
+) -> Result<Reply, CommandError> {
+    let Some(caller) = caller else { return Ok(who_are_you()) };
+    if !ctx.writable {
+        return Ok(read_only(ctx));
+    }
+    if !ctx.editors.contains(caller.user) {
+        return Ok(Reply::message(Text::plain("Only plan editors (PLAN_EDITORS) can close a milestone.")).refusal());
+    }
+    let milestones = ctx.plan.milestones();
+    let Some(milestone) = milestones.iter().find(|m| m.id.eq_ignore_ascii_case(typed.trim())) else {
+        let known: Vec<&str> = milestones.iter().map(|m| m.id.as_str()).collect();
+        let text = match known.is_empty() {
+            true => Text::plain(format!("The plan has no milestones, so there is no {} to close.", echo(typed))),
+            false => Text::plain(format!("There is no milestone {}; the plan has {}.", echo(typed), known.join(", "))),
+        };
+        return Ok(Reply::message(text).refusal());
+    };
+    if let Some(done) = milestone.done {
+        return Ok(Reply::message(Text::plain(format!("{} was already closed on {done}.", milestone.id))));
+    }
+    let Ok(id) = milestone.id.parse::<TaskId>() else {
+        return Ok(Reply::message(Text::plain(format!(
+            "{} can't be closed from Slack: its id is not one planbot can write back. Close it in {}.",
+            echo(&milestone.id),
+            ctx.markdown_path
+        )))
+        .refusal());
+    };
+    let author = author_name(store, caller).await?;
+    let edit = Edit { task: id, change: Change::CloseMilestone, author, form: TaskForm::Markdown };
+    enqueue(store, caller, std::slice::from_ref(&edit), ctx).await?;
+    Ok(queued_reply(ctx, std::slice::from_ref(&edit)))
 }
 
 /// Editors may change anything; others need a granted role that owns the

@@ -19,11 +19,13 @@ pub enum Command {
     Deps(String),
     Search(Vec<String>),
     Lint,
-    /// A change to the plan, queued for commit.
+    /// A change to one or more tasks, queued for commit as one batch.
     Edit {
-        task: String,
+        tasks: Vec<String>,
         action: EditAction,
     },
+    /// An editor closes a milestone (`milestone {milestone} done`).
+    CloseMilestone(String),
     /// An editor lets someone change one owner role's tasks.
     Grant {
         user: String,
@@ -78,6 +80,7 @@ impl Command {
             Command::Overview | Command::Status(_) => "status",
             Command::Blockers => "blockers",
             Command::Milestones => "milestones",
+            Command::CloseMilestone(_) => "milestone",
             Command::Next(_) => "next",
             Command::Owner(_) => "owner",
             Command::Mine => "mine",
@@ -126,7 +129,8 @@ impl Command {
     /// The task id the command is about, if any (for logs).
     pub fn task_argument(&self) -> Option<&str> {
         match self {
-            Command::Status(id) | Command::Deps(id) | Command::Edit { task: id, .. } => Some(id),
+            Command::Status(id) | Command::Deps(id) | Command::CloseMilestone(id) => Some(id),
+            Command::Edit { tasks, .. } => tasks.first().map(String::as_str),
             _ => None,
         }
     }
@@ -162,13 +166,22 @@ fn parse_words(words: &[&str]) -> Command {
         "status" | "show" | "task" if args.is_empty() => Command::Overview,
         "status" | "show" | "task" => Command::Status(rest()),
         "blockers" | "blocked" => Command::Blockers,
-        "milestones" | "milestone" => Command::Milestones,
+        "milestones" | "milestone" => match args {
+            [] => Command::Milestones,
+            [id, word]
+                if ["done", "close", "closed", "complete", "completed"]
+                    .contains(&word.to_ascii_lowercase().as_str()) =>
+            {
+                Command::CloseMilestone(id.to_string())
+            }
+            _ => needs("milestone ID done, for example `milestone {milestone} done` (or `milestones` to list them)"),
+        },
         "next" | "ready" => Command::Next((!args.is_empty()).then(rest)),
-        "owner" | "who" | "tasks" if args.is_empty() => needs("owner NAME, for example `owner backend`"),
+        "owner" | "who" | "tasks" if args.is_empty() => needs("owner NAME, for example `owner {owner}`"),
         "owner" | "who" | "tasks" => Command::Owner(rest()),
         "mine" | "me" => Command::Mine,
         "iam" => Command::IAm(split_names(args)),
-        "deps" | "dependencies" | "path" if args.is_empty() => needs("deps ID, for example `deps DEVOPS-035`"),
+        "deps" | "dependencies" | "path" if args.is_empty() => needs("deps ID, for example `deps {task}`"),
         "deps" | "dependencies" | "path" => Command::Deps(rest()),
         "search" | "find" if args.is_empty() => needs("search WORDS, for example `search deploy`"),
         "search" | "find" => Command::Search(args.iter().map(|w| w.to_string()).collect()),
@@ -185,7 +198,7 @@ fn parse_words(words: &[&str]) -> Command {
                 Command::Grant { user: user.to_string(), role: role.to_string() }
             }
             [user, role] => Command::Revoke { user: user.to_string(), role: role.to_string() },
-            _ => needs("grant @person ROLE (or revoke @person ROLE), for example `grant @dana devops`"),
+            _ => needs("grant @person ROLE (or revoke @person ROLE), for example `grant @dana {owner}`"),
         },
         _ if words.len() == 1 && verb.chars().any(|c| c.is_ascii_digit()) => Command::Status(verb.to_string()),
         _ => Command::Unknown { typed: words.join(" "), hint: None },
@@ -202,20 +215,45 @@ fn parse_edit(verb: &str, args: &[&str]) -> Result<Command, &'static str> {
             let (status_words, parsed) = parse_status_words(rest).ok_or(SET_HINT)?;
             (task, status(parsed, text_after(1 + status_words)))
         }
-        ("start", [task, ..]) => (task, status(Status::InProgress, text_after(1))),
-        ("done" | "complete" | "finish", [task, ..]) => (task, status(Status::Completed, text_after(1))),
-        ("reopen", [task, ..]) => (task, status(Status::Todo, text_after(1))),
-        ("defer", [task, ..]) => (task, status(Status::Deferred, text_after(1))),
+        // `done A B C`: every id is a task, whatever words follow them.
+        ("start" | "done" | "complete" | "finish" | "reopen" | "defer", [_, ..]) => {
+            let ids = leading_ids(args);
+            let to = match verb.as_str() {
+                "start" => Status::InProgress,
+                "reopen" => Status::Todo,
+                "defer" => Status::Deferred,
+                _ => Status::Completed,
+            };
+            let tasks = args[..ids]
+                .iter()
+                .flat_map(|word| word.split(','))
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect();
+            return Ok(Command::Edit { tasks, action: status(to, text_after(ids)) });
+        }
         ("block", [task, _, ..]) => (task, status(Status::Blocked, text_after(1))),
-        ("block", _) => return Err("block ID REASON, for example `block DEVOPS-035 waiting on the AUTH-005 suite`"),
+        ("block", _) => return Err("block ID REASON, for example `block {task} waiting on {other}`"),
         ("note", [task, _, ..]) => (task, EditAction::Note(text_after(1).unwrap_or_default())),
-        ("note", _) => return Err("note ID TEXT, for example `note DEVOPS-035 staging smoke test passed`"),
+        ("note", _) => return Err("note ID TEXT, for example `note {task} staging smoke test passed`"),
         ("assign", [task, owner]) => (task, EditAction::Assign { owner: owner.to_string(), new_role: false }),
-        ("assign", _) => return Err("assign ID OWNER, for example `assign FE-004 frontend`"),
+        ("assign", _) => return Err("assign ID OWNER, for example `assign {task} {owner}`"),
         ("set", _) => return Err(SET_HINT),
-        _ => return Err("an id, for example `done DEVOPS-035`"),
+        _ => return Err("an id, for example `done {task}`"),
     };
-    Ok(Command::Edit { task: task.to_string(), action })
+    Ok(Command::Edit { tasks: vec![task.to_string()], action })
+}
+
+/// How many words at the start are task ids: the first always is; the
+/// next ones when they look like ids (letters then digits: `T5`,
+/// `AUTH-005`), so `done T4 T5` is two tasks and `done T4 at last` one.
+fn leading_ids(args: &[&str]) -> usize {
+    let looks_like_id = |word: &str| {
+        word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && word.chars().any(|c| c.is_ascii_digit())
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ',')
+    };
+    1 + args.iter().skip(1).take_while(|word| looks_like_id(word)).count()
 }
 
 const SET_HINT: &str = "set ID STATUS [why], where STATUS is todo, in-progress, completed, blocked or deferred";
@@ -261,7 +299,7 @@ mod tests {
     #[test]
     fn edit_verbs_carry_their_status_and_reason() {
         let set = |status, why: Option<&str>| EditAction::SetStatus { status, why: why.map(str::to_owned) };
-        let edit = |task: &str, action| Command::Edit { task: task.into(), action };
+        let edit = |task: &str, action| Command::Edit { tasks: vec![task.into()], action };
         assert_eq!(command("done DEVOPS-035"), edit("DEVOPS-035", set(Status::Completed, None)));
         assert_eq!(
             command("set AUTH-005 in progress tests pass"),
@@ -284,6 +322,26 @@ mod tests {
             command("grant <@U123|dana> devops"),
             Command::Grant { user: "<@U123|dana>".into(), role: "devops".into() }
         );
+    }
+
+    #[test]
+    fn several_ids_make_one_batch_and_words_after_them_a_reason() {
+        let done = |tasks: &[&str], why: Option<&str>| Command::Edit {
+            tasks: tasks.iter().map(|t| t.to_string()).collect(),
+            action: EditAction::SetStatus { status: Status::Completed, why: why.map(str::to_owned) },
+        };
+        assert_eq!(command("done T4 T5 AUTH-005"), done(&["T4", "T5", "AUTH-005"], None));
+        assert_eq!(command("done T4, T5"), done(&["T4", "T5"], None));
+        assert_eq!(command("done T4,T5 shipped at last"), done(&["T4", "T5"], Some("shipped at last")));
+        assert_eq!(command("done T4 at last"), done(&["T4"], Some("at last")));
+    }
+
+    #[test]
+    fn milestones_are_listed_or_closed() {
+        assert_eq!(command("milestones"), Command::Milestones);
+        assert_eq!(command("milestone M3 done"), Command::CloseMilestone("M3".into()));
+        assert_eq!(command("milestone m3 closed"), Command::CloseMilestone("m3".into()));
+        assert!(matches!(command("milestone M3"), Command::Unknown { hint: Some(_), .. }));
     }
 
     #[test]

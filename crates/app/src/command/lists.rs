@@ -19,15 +19,52 @@ pub fn next(ctx: &Context<'_>, owner: Option<&str>) -> Reply {
     ready.sort_by_key(|&p| plan.tasks()[p].priority.clone());
     let whose = owner.map(|o| format!(" for {o}")).unwrap_or_default();
     if ready.is_empty() {
-        return Reply::message(Text::plain(format!(
-            "No task{whose} is ready to start: every todo task waits on unfinished work."
-        )));
+        return nothing_ready(plan, owner, &whose);
     }
     let items = ready
         .iter()
         .map(|&p| task_line(plan, p).and_plain(format!(" · {} priority", plan.tasks()[p].priority)))
         .collect();
     Reply::new(vec![Block::list(Some(Text::bold(format!("Ready to start{whose} ({})", ready.len()))), items)])
+}
+
+/// Why nothing is ready: no todo task at all, or each one waits on
+/// something, named.
+fn nothing_ready(plan: &Plan, owner: Option<&str>, whose: &str) -> Reply {
+    let todo: Vec<usize> = (0..plan.tasks().len())
+        .filter(|&p| {
+            let task = &plan.tasks()[p];
+            task.status() == Some(Status::Todo) && owner.is_none_or(|o| task.owned_by(o))
+        })
+        .collect();
+    if todo.is_empty() {
+        let open = (0..plan.tasks().len())
+            .filter(|&p| plan.tasks()[p].is_open() && owner.is_none_or(|o| plan.tasks()[p].owned_by(o)))
+            .count();
+        return Reply::message(Text::plain(format!(
+            "Nothing{whose} is waiting to be started: no task is todo ({open} open task(s) are already started or blocked)."
+        )));
+    }
+    let waiting = todo
+        .iter()
+        .map(|&p| {
+            let open_deps: Vec<String> = plan
+                .dependencies_of(p)
+                .iter()
+                .filter(|&&d| !plan.tasks()[d].is_done())
+                .map(|&d| format!("{} ({})", plan.tasks()[d].id, plan.tasks()[d].status_label()))
+                .collect();
+            let unknown: Vec<String> =
+                plan.unknown_dependencies_of(p).map(|id| format!("{id} (not in the plan)")).collect();
+            task_line(plan, p).and_plain(format!(" · waits on {}", [open_deps, unknown].concat().join(", ")))
+        })
+        .collect();
+    Reply::new(vec![
+        Block::Paragraph(Text::plain(format!(
+            "No task{whose} is ready to start: each todo task waits on unfinished work."
+        ))),
+        Block::list(Some(Text::bold("Waiting")), waiting),
+    ])
 }
 
 /// One owner's tasks: open work first, then a count of what is done.

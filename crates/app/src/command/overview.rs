@@ -94,25 +94,31 @@ pub fn milestones(ctx: &Context<'_>) -> Reply {
     let items = milestones
         .into_iter()
         .map(|m| {
-            let when = match (m.target, m.days_left(ctx.today)) {
-                (Some(target), Some(days)) => format!("target {target} · {}", describe_days(days)),
-                _ => "no target date".to_owned(),
+            let standing = m.standing(ctx.today);
+            let when = match m.target {
+                Some(target) if m.done.is_none() && !standing.starts_with("overdue") => {
+                    format!("target {target} · {standing}")
+                }
+                _ => standing,
             };
             let owner = m.owner.as_deref().map(|o| format!(" · {o}")).unwrap_or_default();
-            Text::bold(m.id.clone()).and_plain(format!(" {} — {when}{owner}", m.title))
+            let mark = if m.done.is_some() {
+                "✅ "
+            } else if m.is_overdue(ctx.today) {
+                "⚠️ "
+            } else {
+                ""
+            };
+            Text::plain(mark).and_bold(m.id.clone()).and_plain(format!(" {} — {when}{owner}", m.title))
         })
         .collect();
-    Reply::new(vec![Block::Heading(Text::bold("Milestones")), Block::list(None, items)])
-}
-
-fn describe_days(days: i64) -> String {
-    match days {
-        0 => "due today".to_owned(),
-        1 => "1 day left".to_owned(),
-        -1 => "1 day overdue".to_owned(),
-        d if d > 0 => format!("{d} days left"),
-        d => format!("{} days overdue", -d),
+    let mut blocks = vec![Block::Heading(Text::bold("Milestones")), Block::list(None, items)];
+    if ctx.writable && plan.milestones().iter().any(|m| m.done.is_none()) {
+        blocks.push(Block::Note(
+            Text::plain("Editors close one with ").and_code("/plan milestone M1 done").and_plain("."),
+        ));
     }
+    Reply::new(blocks)
 }
 
 #[cfg(test)]
@@ -123,12 +129,5 @@ mod tests {
     fn the_progress_bar_is_proportional() {
         assert_eq!(progress_bar(5, 20), format!("{}{} 25% completed (5 of 20)", "█".repeat(5), "░".repeat(15)));
         assert!(progress_bar(0, 0).contains("0% completed (0 of 0)"));
-    }
-
-    #[test]
-    fn days_read_naturally() {
-        assert_eq!(describe_days(-3), "3 days overdue");
-        assert_eq!(describe_days(1), "1 day left");
-        assert_eq!(describe_days(0), "due today");
     }
 }

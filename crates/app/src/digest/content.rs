@@ -15,8 +15,6 @@ use planbot_reply::{Block, Reply, Text};
 pub const HISTORY_DAYS: i64 = 56;
 /// Milestones due this soon are listed.
 const DUE_SOON_DAYS: i64 = 14;
-/// Milestones whose target passed this recently are listed as overdue.
-const OVERDUE_SHOWN_DAYS: i64 = 28;
 /// The statuses the chart draws (open work).
 const CHARTED: [Status; 3] = [Status::Todo, Status::InProgress, Status::Blocked];
 
@@ -264,13 +262,15 @@ fn blocked_sections(plan: &Plan, blocked: &[Blocked], compared: bool) -> Vec<Blo
 fn milestone_sections(plan: &Plan, today: NaiveDate) -> Vec<Block> {
     let mut overdue = Vec::new();
     let mut due = Vec::new();
-    for milestone in plan.milestones() {
+    // Every open milestone past its target is listed, however long ago:
+    // a milestone nobody closed is news every week until someone does.
+    for milestone in plan.milestones().iter().filter(|m| m.done.is_none()) {
         let Some(left) = milestone.days_left(today) else { continue };
         let name = Text::bold(&milestone.id).and_plain(format!(" {}", milestone.title));
-        if (-OVERDUE_SHOWN_DAYS..0).contains(&left) {
-            overdue.push(name.and_plain(format!(" · {} days overdue", -left)));
+        if left < 0 {
+            overdue.push(name.and_plain(format!(" · {}", milestone.standing(today))));
         } else if (0..=DUE_SOON_DAYS).contains(&left) {
-            due.push(name.and_plain(format!(" · {left} days left")));
+            due.push(name.and_plain(format!(" · {}", milestone.standing(today))));
         }
     }
     let mut blocks = Vec::new();

@@ -102,7 +102,7 @@ impl App {
         let caller =
             Caller { user: &slash.user_id, name: slash.user_name.as_deref(), request_id: slash.trigger_id.as_deref() };
         let outcome = self.answer(request, Some(&caller)).await;
-        if matches!(request.command, Command::Edit { .. }) {
+        if matches!(request.command, Command::Edit { .. } | Command::CloseMilestone(_)) {
             self.wake_committer();
         }
         let counted = match &outcome {
@@ -150,7 +150,8 @@ impl App {
         let reply = match &request.command {
             Command::IAm(names) => people::iam(&ctx, store, user, names).await?,
             Command::Mine => people::mine(&ctx, store, user).await?,
-            Command::Edit { task, action } => edits::edit(&ctx, store, caller, task, action).await?,
+            Command::Edit { tasks, action } => edits::edit(&ctx, store, caller, tasks, action).await?,
+            Command::CloseMilestone(id) => edits::close_milestone(&ctx, store, caller, id).await?,
             Command::Grant { user: who, role } => edits::grant(&ctx, store, caller, who, role, false).await?,
             Command::Revoke { user: who, role } => edits::grant(&ctx, store, caller, who, role, true).await?,
             Command::Pending => edits::pending(&ctx, store, caller).await?,
@@ -166,7 +167,7 @@ impl App {
                 Some(digests) => digests.build_now().await?.reply,
                 None => not_running("The digest is"),
             },
-            Command::Help => help::help(None),
+            Command::Help => help::help(&ctx, None),
             Command::Overview => overview::overview(&ctx),
             Command::Status(id) => card::task_card(&ctx, id),
             Command::Blockers => overview::blockers(&ctx),
@@ -176,7 +177,7 @@ impl App {
             Command::Deps(id) => card::dependencies(&ctx, id),
             Command::Search(words) => lists::search(&ctx, words),
             Command::Lint => lists::lint(&ctx),
-            Command::Unknown { typed, hint } => help::help(Some((typed, *hint))),
+            Command::Unknown { typed, hint } => help::help(&ctx, Some((typed, *hint))),
         };
         Ok(reply.with_visibility(request.visibility))
     }

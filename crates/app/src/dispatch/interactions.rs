@@ -228,7 +228,7 @@ impl App {
 }
 
 fn edit_request(task: &str, action: EditAction) -> Request {
-    Request { command: Command::Edit { task: task.to_owned(), action }, visibility: Visibility::Ephemeral }
+    Request { command: Command::Edit { tasks: vec![task.to_owned()], action }, visibility: Visibility::Ephemeral }
 }
 
 fn form_error(field: &str, text: impl Into<String>) -> Ack {

@@ -80,6 +80,8 @@ pub async fn away(standups: &Standups, caller: Option<&Caller<'_>>, words: &[Str
     let Some(caller) = caller else { return Ok(crate::caller::who_are_you()) };
     let today = standups.clock().today();
     let words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.eq_ignore_ascii_case("until")).collect();
+    // Examples name a real day ahead, so copying one works.
+    let example = today + chrono::Days::new(14);
     match words.as_slice() {
         [off] if ["off", "back", "none"].contains(&off.to_ascii_lowercase().as_str()) => {
             standups.store.standups().set_away(caller.user, None).await?;
@@ -95,12 +97,20 @@ pub async fn away(standups: &Standups, caller: Option<&Caller<'_>>, words: &[Str
                     day_label(back)
                 )))
             }
-            Some(_) => Ok(message(
-                "That day is in the past; give the last day of your leave, e.g. /plan away until 2025-11-03.",
-            )),
-            None => Ok(message(format!("{date:?} is not a date; use YYYY-MM-DD, e.g. /plan away until 2025-11-03."))),
+            Some(_) => Ok(message(format!(
+                "{date} is in the past; give the last day of your leave, e.g. /plan away until {example}."
+            ))
+            .refusal()),
+            None => Ok(message(format!(
+                "{:?} is not a date; use YYYY-MM-DD, e.g. /plan away until {example}.",
+                planbot_reply::echo(date)
+            ))
+            .refusal()),
         },
-        _ => Ok(message("Say until when: /plan away until 2025-11-03 (the last day you are away), or /plan away off.")),
+        _ => Ok(message(format!(
+            "Say until when: /plan away until {example} (the last day you are away), or /plan away off."
+        ))
+        .refusal()),
     }
 }
 

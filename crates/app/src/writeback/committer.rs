@@ -196,6 +196,13 @@ impl Committer {
                 return retry_all(claimed, &error);
             }
         };
+        if let Some(damage) = plan.damage().first() {
+            let reason = format!(
+                "the plan file is damaged (line {}: {}); edits wait until it is whole again",
+                damage.line, damage.message
+            );
+            return retry_all(claimed, &WriteError::Transient(reason));
+        }
         let Applied { plan, changed, mut settlements, mut report } =
             apply_all(plan, claimed, &head, self.clock.today());
         if changed.is_empty() {

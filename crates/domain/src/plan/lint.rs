@@ -104,7 +104,12 @@ impl Plan {
             let mut names: Vec<&str> = cycle.iter().map(|&t| self.tasks()[t].id.as_str()).collect();
             names.push(names[0]);
             let first = &self.tasks()[cycle[0]];
-            Diagnostic::new(file_of(first.form), first.line, Severity::Error, format!("dependency cycle: {}", names.join(" → ")))
+            Diagnostic::new(
+                file_of(first.form),
+                first.line,
+                Severity::Error,
+                format!("dependency cycle: {}", names.join(" → ")),
+            )
         }));
         if let Some(markdown) = self.markdown() {
             found.extend(markdown.problems.iter().map(|problem| {
@@ -165,7 +170,8 @@ impl Plan {
                 let message = format!("duplicate id {} (first defined on line {})", task.id, earlier.line);
                 Diagnostic::new(file_of(task.form), task.line, Severity::Error, message)
             } else {
-                let message = format!("{} is a task of both the CSV and the Markdown plan; ids must be unique", task.id);
+                let message =
+                    format!("{} is a task of both the CSV and the Markdown plan; ids must be unique", task.id);
                 Diagnostic::new(file_of(task.form), task.line, Severity::Error, message)
             };
             diagnostic.also = (earlier.form != task.form).then_some((file_of(earlier.form), earlier.line));
@@ -249,9 +255,17 @@ mod tests {
             lint_text(&short, None)[0],
             "plan.csv:3: error: this record has 4 fields, fewer than the header's 13; the file may be cut short or mis-quoted"
         );
-        let open_quote = format!("{header}\nA-1,p,a,ops,todo,,,,,,,,\nB-2,p,\"never closed,ops,todo,,,,,,,,\nC-3,p,c,ops,todo,,,,,,,,\n");
+        let open_quote = format!(
+            "{header}\nA-1,p,a,ops,todo,,,,,,,,\nB-2,p,\"never closed,ops,todo,,,,,,,,\nC-3,p,c,ops,todo,,,,,,,,\n"
+        );
         let found = lint_text(&open_quote, None);
-        assert!(found.contains(&"plan.csv:3: error: a quote opened here is never closed: everything after it reads as one field".to_owned()), "{found:?}");
+        assert!(
+            found.contains(
+                &"plan.csv:3: error: a quote opened here is never closed: everything after it reads as one field"
+                    .to_owned()
+            ),
+            "{found:?}"
+        );
         let twice = format!("{header},status\nA-1,p,a,ops,todo,,,,,,,,,done\n");
         assert_eq!(lint_text(&twice, None), ["plan.csv:1: error: the header names the column \"status\" twice"]);
         let extra_named = format!("{header},sprint\nA-1,p,a,ops,todo,,,,,,,,,S1\n");
@@ -264,7 +278,9 @@ mod tests {
         let markdown = "Task 5 — Fix\n\n- ID: T5\n- Status: To Do\n";
         assert_eq!(
             lint_text(&csv, Some(markdown)),
-            ["plan.md:1: error: T5 is a task of both the CSV and the Markdown plan; ids must be unique (also at plan.csv:2)"]
+            [
+                "plan.md:1: error: T5 is a task of both the CSV and the Markdown plan; ids must be unique (also at plan.csv:2)"
+            ]
         );
     }
 

@@ -297,7 +297,10 @@ impl<'a> SectionReader<'a> {
         parts.drain(..parts.len().min(1));
         let status = word.parse::<Status>();
         if let Err(unknown) = &status {
-            self.problem(bullet.field.line, format!("status {:?} is not one of To Do, In Progress, Done, Blocked, Deferred", unknown.0));
+            self.problem(
+                bullet.field.line,
+                format!("status {:?} is not one of To Do, In Progress, Done, Blocked, Deferred", unknown.0),
+            );
         }
         let looks_like_date = parts.first().is_some_and(|p| p.trim().starts_with(|c: char| c.is_ascii_digit()));
         let date = if looks_like_date {
@@ -376,7 +379,8 @@ pub fn split_owners(raw: &str) -> Vec<String> {
 fn split_dashes(value: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut rest = value;
-    while let Some((at, len)) = [" — ", " – ", " - "].iter().filter_map(|d| rest.find(d).map(|at| (at, d.len()))).min() {
+    while let Some((at, len)) = [" — ", " – ", " - "].iter().filter_map(|d| rest.find(d).map(|at| (at, d.len()))).min()
+    {
         parts.push(&rest[..at]);
         rest = &rest[at + len..];
     }
@@ -485,7 +489,10 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
     fn a_section_yields_every_field_of_the_task() {
         let plan = MarkdownPlan::parse(SECTION.to_owned());
         let t5 = &plan.tasks[0];
-        assert_eq!((t5.number, t5.id.as_str(), t5.title.as_str()), (5, "T5", "Fix database migration issues for SQLite and Postgres"));
+        assert_eq!(
+            (t5.number, t5.id.as_str(), t5.title.as_str()),
+            (5, "T5", "Fix database migration issues for SQLite and Postgres")
+        );
         assert_eq!(t5.owners, ["backend", "data"]);
         assert_eq!(t5.target.valid(), NaiveDate::from_ymd_opt(2025, 10, 20));
         assert_eq!(t5.steps, ["Investigate.", "Re-run."]);
@@ -495,7 +502,10 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         assert_eq!(status.status, Ok(Status::InProgress));
         assert_eq!(status.date.valid(), NaiveDate::from_ymd_opt(2025, 10, 14));
         assert_eq!((status.note.as_str(), status.by.as_deref()), ("error reproduced; fix pending", Some("backend")));
-        assert_eq!(&SECTION[status.field.value.clone()], "In Progress — 2025-10-14 — error reproduced; fix pending (backend)");
+        assert_eq!(
+            &SECTION[status.field.value.clone()],
+            "In Progress — 2025-10-14 — error reproduced; fix pending (backend)"
+        );
     }
 
     #[test]

@@ -137,7 +137,8 @@ impl TableShape {
     }
 
     fn milestone(&self, cells: &[(String, Range<usize>)], line: u32) -> Option<Milestone> {
-        let cell = |index: Option<usize>| index.and_then(|i| cells.get(i)).map(|(c, _)| c.clone()).filter(|c| !c.is_empty());
+        let cell =
+            |index: Option<usize>| index.and_then(|i| cells.get(i)).map(|(c, _)| c.clone()).filter(|c| !c.is_empty());
         let id = cell(Some(self.id))?;
         let notes = cell(self.notes);
         Some(Milestone {
@@ -209,7 +210,9 @@ fn done_date(text: &str) -> Option<NaiveDate> {
 fn split_done(text: &str) -> (&str, Option<NaiveDate>) {
     for dash in [" — ", " – ", " - "] {
         if let Some(at) = text.rfind(dash) {
-            if let Some(date) = done_date(&text[at + dash.len()..]).filter(|_| text[at + dash.len()..].trim_start().to_ascii_lowercase().starts_with("done")) {
+            if let Some(date) = done_date(&text[at + dash.len()..])
+                .filter(|_| text[at + dash.len()..].trim_start().to_ascii_lowercase().starts_with("done"))
+            {
                 return (text[..at].trim_end(), Some(date));
             }
         }
@@ -291,8 +294,13 @@ fn numbered_item(text: &str) -> Option<&str> {
 fn numbered_milestone(item: &str, position: usize, line: &Line) -> Milestone {
     let (item, done) = split_done(item);
     let (id, item) = match item.split_once([' ', ':']) {
-        Some((first, rest)) if looks_like_milestone_id(first.trim_end_matches(':')) && first.starts_with(['M', 'm']) => {
-            (first.trim_end_matches(':').to_ascii_uppercase(), rest.trim_start_matches([' ', ':', '—', '–', '-']).trim())
+        Some((first, rest))
+            if looks_like_milestone_id(first.trim_end_matches(':')) && first.starts_with(['M', 'm']) =>
+        {
+            (
+                first.trim_end_matches(':').to_ascii_uppercase(),
+                rest.trim_start_matches([' ', ':', '—', '–', '-']).trim(),
+            )
         }
         _ => (format!("M{position}"), item),
     };
@@ -375,13 +383,18 @@ Milestones (high-level)
         assert_eq!(milestones[1].standing(today), "done 2025-10-19");
         assert!(!milestones[1].is_overdue(today));
         assert_eq!(milestones[0].standing(today), "overdue since 2025-10-16, 14 months");
-        let table = parse_milestones("| ID | Milestone | Target | Notes |\n|---|---|---|---|\n| M1 | x | 2025-09-27 | Done 2025-09-28 |\n");
+        let table = parse_milestones(
+            "| ID | Milestone | Target | Notes |\n|---|---|---|---|\n| M1 | x | 2025-09-27 | Done 2025-09-28 |\n",
+        );
         assert_eq!(table[0].done, NaiveDate::from_ymd_opt(2025, 9, 28));
     }
 
     #[test]
     fn ages_read_as_a_person_says_them() {
-        assert_eq!([age(1), age(13), age(20), age(90), age(423), age(800)], ["1 day", "13 days", "2 weeks", "3 months", "14 months", "2 years"]);
+        assert_eq!(
+            [age(1), age(13), age(20), age(90), age(423), age(800)],
+            ["1 day", "13 days", "2 weeks", "3 months", "14 months", "2 years"]
+        );
     }
 
     #[test]

@@ -332,7 +332,12 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
             Some(status) => {
                 let done = status.status.as_ref().is_ok_and(|s| *s == Status::Completed);
                 let date = status.date.valid().map(|d| d.to_string()).unwrap_or_default();
-                let mut note = [date.as_str(), status.note.as_str()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" — ");
+                let mut note = [date.as_str(), status.note.as_str()]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" — ");
                 if let Some(by) = &status.by {
                     note = format!("{note} ({by})").trim().to_owned();
                 }
@@ -341,8 +346,19 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
             None => ("To Do".to_owned(), String::new(), String::new()),
         };
         let fields = [
-            task.id.as_str(), "", &task.title, &owners, &word, "", &dependencies, "", &completed, "",
-            &task.acceptance, &notes, "",
+            task.id.as_str(),
+            "",
+            &task.title,
+            &owners,
+            &word,
+            "",
+            &dependencies,
+            "",
+            &completed,
+            "",
+            &task.acceptance,
+            &notes,
+            "",
         ];
         rows.push(cells.push_row(fields));
     }
@@ -352,7 +368,9 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
         .iter()
         .zip(rows)
         .enumerate()
-        .map(|(index, (task, row))| Task::new(task.id.clone(), TaskForm::Markdown, index, task.line, row, Arc::clone(&sheet)))
+        .map(|(index, (task, row))| {
+            Task::new(task.id.clone(), TaskForm::Markdown, index, task.line, row, Arc::clone(&sheet))
+        })
         .collect()
 }
 
