@@ -302,8 +302,16 @@ fn plan_source(
     let (csv, markdown) = (PathBuf::from(csv), PathBuf::from(markdown));
     if !root.is_dir() {
         problem("PLAN_SOURCE", format!("{source:?} is not a folder (or use {})", BuiltinExample::NAME));
-    } else if !root.join(&csv).is_file() {
-        problem("PLAN_CSV_PATH", format!("no plan CSV at {}", root.join(&csv).display()));
+    } else if !root.join(&csv).is_file() && !root.join(&markdown).is_file() {
+        // Either form is a plan; a team may keep only one of them.
+        problem(
+            "PLAN_CSV_PATH",
+            format!(
+                "no plan at {} nor at {} (PLAN_MD_PATH)",
+                root.join(&csv).display(),
+                root.join(&markdown).display()
+            ),
+        );
     }
     PlanSourceConfig::Local { root, csv, markdown }
 }

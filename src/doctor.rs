@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::cli::manifest::BOT_SCOPES;
 use crate::cli::{PlanHome, plan_home};
 use crate::config::{Config, PlanSourceConfig};
-use planbot_domain::plan::{Plan, Severity};
+use planbot_domain::plan::Severity;
 use planbot_github::{GitHubClient, GitHubError, GitHubPlan};
 use planbot_slack::probe::{ProbeError, SlackProbe};
 
@@ -169,13 +169,13 @@ async fn plan_files(source: Arc<dyn planbot_source::PlanSource>) -> Finding {
         Ok(files) => files,
         Err(error) => return fix("plan", format!("{}: {error}", source.describe())),
     };
-    let Some(markdown) = &files.markdown else {
+    if files.markdown.is_none() {
         return fix(
             "plan",
             format!("{} has no Markdown plan: add it or set PLAN_MD_PATH (milestones come from it)", source.describe()),
         );
-    };
-    let plan = match Plan::parse(files.csv.clone(), Some(markdown)) {
+    }
+    let plan = match files.parse() {
         Ok(plan) => plan,
         Err(error) => return fix("plan", format!("{}: {error}", source.csv_display_path())),
     };

@@ -173,7 +173,7 @@ fn ms(duration: Duration) -> f64 {
 async fn bench_requests(csv: String, size: usize, requests: usize) -> Result<(), CliError> {
     let secret = SigningSecret::new("bench-signing-secret").map_err(|e| CliError::Usage(e.to_string()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let source = Arc::new(InMemory::new(format!("generated:{size}"), PlanFiles { csv, markdown: None }));
+    let source = Arc::new(InMemory::new(format!("generated:{size}"), PlanFiles { csv: Some(csv), markdown: None }));
     let plan = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let store = store::connect("sqlite::memory:").await?;
     store.migrate().await?;

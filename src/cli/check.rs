@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{CliError, plan_home};
 use crate::config::{Config, Needs};
-use crate::plan::{Plan, PlanPaths, Severity, TaskForm};
+use crate::plan::{PlanPaths, Severity, TaskForm};
 use crate::source::{DEFAULT_CSV_PATH, DEFAULT_MD_PATH, LocalFolder, PlanSource, SourceError};
 
 pub async fn check(path: Option<PathBuf>) -> Result<ExitCode, CliError> {
@@ -29,7 +29,7 @@ pub async fn check(path: Option<PathBuf>) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let plan = match Plan::parse(files.csv, files.markdown.as_deref()) {
+    let plan = match files.parse() {
         Ok(plan) => plan,
         Err(error) => {
             println!("{csv_path}: error: {error}");
@@ -43,7 +43,10 @@ pub async fn check(path: Option<PathBuf>) -> Result<ExitCode, CliError> {
     let errors = diagnostics.iter().filter(|d| d.severity != Severity::Warning).count();
     let warnings = diagnostics.len() - errors;
     let from_csv = plan.tasks().iter().filter(|t| t.form == TaskForm::Csv).count();
-    eprintln!("{csv_path}: {from_csv} tasks");
+    match plan.has_csv() {
+        true => eprintln!("{csv_path}: {from_csv} tasks"),
+        false => eprintln!("{csv_path}: not found (the plan is Markdown only)"),
+    }
     match plan.markdown() {
         Some(markdown) => {
             eprintln!("{markdown_path}: {} tasks, {} milestones", markdown.tasks.len(), markdown.milestones.len())
@@ -61,9 +64,13 @@ fn source_at(path: &Path) -> Result<Arc<dyn PlanSource>, CliError> {
         let markdown = std::env::var("PLAN_MD_PATH").unwrap_or_else(|_| DEFAULT_MD_PATH.to_owned());
         return Ok(Arc::new(LocalFolder::new(path, csv, markdown)));
     }
+    let is_markdown = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+    if path.is_file() && is_markdown {
+        return Ok(Arc::new(LocalFolder::new("", path.with_extension("csv"), path)));
+    }
     if path.is_file() {
         let markdown = path.with_extension("md");
         return Ok(Arc::new(LocalFolder::new("", path, markdown)));
     }
-    Err(CliError::Usage(format!("{} is neither a plan folder nor a CSV file", path.display())))
+    Err(CliError::Usage(format!("{} is neither a plan folder nor a CSV or Markdown file", path.display())))
 }

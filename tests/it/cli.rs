@@ -147,7 +147,7 @@ async fn serve_answers_over_tcp_and_stops_cleanly_on_sigterm() {
     let mut serve = plain_serve(dir.path(), &[]);
     let health = serve.wait_up().await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.contains("\"task_count\":27"), "{health}");
+    assert!(health.contains("\"task_count\":34"), "{health}");
 
     let status = serve.terminate();
     assert!(status.success(), "exit status after SIGTERM: {status}");

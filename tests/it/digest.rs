@@ -152,7 +152,7 @@ async fn the_digest_is_posted_with_its_chart_in_the_thread(store: Arc<dyn Store>
     assert!(file.completed && file.bytes.starts_with(b"\x89PNG"), "a PNG was uploaded and shared");
     assert_eq!((file.channel_id.as_deref(), file.thread_ts.as_deref()), (Some(OPS), Some(parents[0].ts.as_str())));
     let last = team.app.store.standups().last_digest().await.unwrap().unwrap();
-    assert_eq!(last.headline, "21 open · 0 completed last week · 2 blocked");
+    assert_eq!(last.headline, "25 open · 0 completed last week · 2 blocked");
 }
 
 async fn a_digest_missed_while_down_is_posted_late_until_tuesday_ends(store: Arc<dyn Store>) {

@@ -89,7 +89,7 @@ async fn everything_in_order_passes_with_one_line_per_check() {
     for area in ["transport", "database", "github", "plan", "slack", "scopes", "channel", "socket"] {
         assert!(line(&report, area).starts_with("ok"), "{report}");
     }
-    assert!(line(&report, "plan").contains("27 tasks"), "{report}");
+    assert!(line(&report, "plan").contains("34 tasks"), "{report}");
     assert!(line(&report, "channel").contains("#autorisen-ops (G0AUTOPS)"), "found by name across pages: {report}");
     assert!(report.ends_with("planbot is ready.\n"), "{report}");
 }

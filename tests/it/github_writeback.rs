@@ -140,7 +140,7 @@ async fn contents_sent_as_base64_json_read_the_same() {
     github.serve_contents_as_json();
     let plan = plan_on(&github, fake_github::TOKEN);
     let files = planbot::writeback::PlanWriter::read_head(plan.as_ref()).await.unwrap().files;
-    assert_eq!(files.csv, EXAMPLE_CSV);
+    assert_eq!(files.csv.as_deref(), Some(EXAMPLE_CSV));
     assert_eq!(files.markdown.as_deref(), Some(EXAMPLE_MD));
 }
 

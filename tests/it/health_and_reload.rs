@@ -28,7 +28,7 @@ async fn health_reports_the_plan_and_the_database() {
     let health = app.get("/api/health").await.json();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(health["task_count"], 27);
+    assert_eq!(health["task_count"], 34, "27 CSV rows and 7 Markdown task sections");
     assert_eq!(health["lint_errors"], 0);
     assert_eq!(health["database"], "sqlite");
     assert_eq!(health["database_ok"], true);

@@ -76,7 +76,7 @@ async fn metrics_parse_as_prometheus_text_and_count_what_happens() {
     let queued = scrape(&serve);
     assert_eq!(value(&queued, "planbot_outbox_pending", &[]), 1.0);
     assert_eq!(value(&queued, "planbot_plan_loaded", &[]), 1.0);
-    assert_eq!(value(&queued, "planbot_plan_tasks", &[]), 27.0);
+    assert_eq!(value(&queued, "planbot_plan_tasks", &[]), 34.0);
     let latency = value(&queued, "planbot_http_request_duration_seconds_count", &[("route", "/slack/commands")]);
     assert!(latency >= 3.0, "every request is timed by route: {latency}");
     assert!(serve.terminate().success());

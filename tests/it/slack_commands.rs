@@ -305,9 +305,9 @@ mod signatures {
 async fn status_alone_counts_tasks_and_lists_open_high_priority_work() {
     let app = example_app().await;
     let shown = app.slash(USER, "status").await.shown_text();
-    assert!(shown.contains("*Plan status · 27 tasks*"), "{shown}");
-    assert!(shown.contains("18% completed (5 of 27)"), "{shown}");
-    assert!(shown.contains("*in-progress*\n:large_blue_circle: 7"), "busy counts as in-progress: {shown}");
+    assert!(shown.contains("*Plan status · 34 tasks*"), "27 CSV rows and 7 Markdown sections: {shown}");
+    assert!(shown.contains("23% completed (8 of 34)"), "{shown}");
+    assert!(shown.contains("*in-progress*\n:large_blue_circle: 10"), "busy counts as in-progress: {shown}");
     assert!(shown.contains("*Open high-priority tasks (12)*"), "{shown}");
     assert!(!shown.contains("AUTH-001"), "completed work is not open: {shown}");
 }

@@ -30,11 +30,22 @@ pub struct ChangeFeed {
     clock: Arc<dyn Clock>,
     slack: SlackWeb,
     channel: String,
+    /// How many new versions this feed has finished with (announced, or
+    /// left to the instance that announced them first).
+    handled: tokio::sync::watch::Sender<u64>,
 }
 
 impl ChangeFeed {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, slack: SlackWeb, channel: String) -> ChangeFeed {
-        ChangeFeed { store, clock, slack, channel }
+        ChangeFeed { store, clock, slack, channel, handled: tokio::sync::watch::Sender::new(0) }
+    }
+
+    /// Waits until this feed has finished with `count` new versions since
+    /// it started, so a caller can know an announcement is not still coming.
+    pub async fn handled(&self, count: u64) {
+        let mut seen = self.handled.subscribe();
+        // The sender lives in `self`, so the channel cannot close under us.
+        let _ = seen.wait_for(|handled| *handled >= count).await;
     }
 
     /// Listens to `live`: every new version is announced in the background.
@@ -50,6 +61,7 @@ impl ChangeFeed {
                 if let Err(error) = feed.announce(&live, &before, &after).await {
                     tracing::warn!(error = %error, "could not announce a plan change");
                 }
+                feed.handled.send_modify(|handled| *handled += 1);
             });
         });
         live.on_change(listener);
@@ -63,7 +75,7 @@ impl ChangeFeed {
         let mut posted = 0;
         for version in versions {
             let at_version = match &version.files {
-                Some(files) => match Plan::parse(files.csv.clone(), files.markdown.as_deref()) {
+                Some(files) => match files.parse() {
                     Ok(plan) if plan.is_whole() => Some(plan),
                     // A commit that broke the file: the next one is diffed
                     // against the last good version.

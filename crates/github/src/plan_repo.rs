@@ -128,9 +128,11 @@ impl GitHubPlan {
         if let Some(files) = cached {
             return Ok(files);
         }
-        let csv =
-            self.file_at(&self.csv_path, sha).await?.ok_or_else(|| GitHubError::NotFound(self.csv_path.clone()))?;
+        let csv = self.file_at(&self.csv_path, sha).await?;
         let markdown = self.file_at(&self.markdown_path, sha).await?;
+        if csv.is_none() && markdown.is_none() {
+            return Err(GitHubError::NotFound(format!("{} or {}", self.csv_path, self.markdown_path)));
+        }
         let files = PlanFiles { csv, markdown };
         let mut cache = self.cache();
         // Only the newest commits matter; keep the cache small.
@@ -245,15 +247,15 @@ impl PlanWriter for GitHubPlan {
     async fn write(
         &self,
         head: &Head,
-        csv: &str,
+        csv: Option<&str>,
         markdown: Option<&str>,
         message: &str,
     ) -> Result<Written, WriteError> {
         let base_tree = self.commit_info(&head.revision).await?.tree;
-        let mut files = vec![(self.csv_path.as_str(), csv)];
-        if let Some(markdown) = markdown {
-            files.push((self.markdown_path.as_str(), markdown));
-        }
+        let files: Vec<(&str, &str)> = [(self.csv_path.as_str(), csv), (self.markdown_path.as_str(), markdown)]
+            .into_iter()
+            .filter_map(|(path, text)| text.map(|text| (path, text)))
+            .collect();
         let tree: GitObject =
             self.client.post(&self.repo_path("git/trees"), tree_body(&base_tree, &files)).await?.json()?;
         let body = json!({"message": message, "tree": tree.sha, "parents": [head.revision]});
@@ -268,7 +270,7 @@ impl PlanWriter for GitHubPlan {
         cache.commits.insert(commit.sha.clone(), info);
         // What we wrote is what the new commit holds: no need to read it back.
         let written = PlanFiles {
-            csv: csv.to_owned(),
+            csv: csv.map(str::to_owned).or_else(|| head.files.csv.clone()),
             markdown: markdown.map(str::to_owned).or_else(|| head.files.markdown.clone()),
         };
         cache.files.insert(commit.sha.clone(), written);

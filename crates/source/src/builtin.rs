@@ -31,6 +31,6 @@ impl PlanSource for BuiltinExample {
     }
 
     async fn load(&self) -> Result<PlanFiles, SourceError> {
-        Ok(PlanFiles { csv: CSV.to_owned(), markdown: Some(MARKDOWN.to_owned()) })
+        Ok(PlanFiles { csv: Some(CSV.to_owned()), markdown: Some(MARKDOWN.to_owned()) })
     }
 }

@@ -9,6 +9,7 @@ mod memory;
 pub mod writer;
 
 use async_trait::async_trait;
+use planbot_domain::plan::{Plan, PlanError};
 
 pub use builtin::BuiltinExample;
 pub use live::{LivePlan, LoadError, LoadedPlan, OnBroken, OnChange, spawn_reloader};
@@ -39,9 +40,17 @@ pub fn utf8_text(path: &str, bytes: Vec<u8>) -> Result<String, SourceError> {
 /// The raw plan files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanFiles {
-    pub csv: String,
+    /// The CSV, when the team keeps one (a plan may be Markdown only).
+    pub csv: Option<String>,
     /// The Markdown plan, when the source has one.
     pub markdown: Option<String>,
+}
+
+impl PlanFiles {
+    /// The plan these files hold, in whichever forms they are.
+    pub fn parse(&self) -> Result<Plan, PlanError> {
+        Plan::parse_files(self.csv.clone(), self.markdown.as_deref())
+    }
 }
 
 /// Changes whenever either file changes (size and modification time).
@@ -54,6 +63,8 @@ pub enum SourceError {
     Read { path: String, source: std::io::Error },
     #[error("{path}:{line}: error: the file is not UTF-8 text (byte {byte} of that line is not)")]
     NotUtf8 { path: String, line: u32, byte: usize },
+    #[error("found neither the CSV plan ({csv}) nor the Markdown plan ({markdown})")]
+    NoPlanFiles { csv: String, markdown: String },
     #[error("{0}")]
     Remote(String),
 }

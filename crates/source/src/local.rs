@@ -40,10 +40,13 @@ async fn stamp(path: &Path) -> String {
     }
 }
 
-async fn read_text(path: &Path) -> Result<String, SourceError> {
-    let bytes =
-        tokio::fs::read(path).await.map_err(|source| SourceError::Read { path: path.display().to_string(), source })?;
-    crate::utf8_text(&path.display().to_string(), bytes)
+/// The file's text, or `None` when there is no such file.
+async fn read_if_present(path: &Path) -> Result<Option<String>, SourceError> {
+    match tokio::fs::read(path).await {
+        Ok(bytes) => crate::utf8_text(&path.display().to_string(), bytes).map(Some),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(SourceError::Read { path: path.display().to_string(), source }),
+    }
 }
 
 #[async_trait]
@@ -65,11 +68,14 @@ impl PlanSource for LocalFolder {
     }
 
     async fn load(&self) -> Result<PlanFiles, SourceError> {
-        let csv = read_text(&self.csv).await?;
-        let markdown = match tokio::fs::try_exists(&self.markdown).await {
-            Ok(true) => Some(read_text(&self.markdown).await?),
-            _ => None,
-        };
+        let csv = read_if_present(&self.csv).await?;
+        let markdown = read_if_present(&self.markdown).await?;
+        if csv.is_none() && markdown.is_none() {
+            return Err(SourceError::NoPlanFiles {
+                csv: self.csv.display().to_string(),
+                markdown: self.markdown.display().to_string(),
+            });
+        }
         Ok(PlanFiles { csv, markdown })
     }
 }

@@ -30,7 +30,7 @@ impl PlanWriter for LocalFolder {
     async fn write(
         &self,
         head: &Head,
-        csv: &str,
+        csv: Option<&str>,
         markdown: Option<&str>,
         _message: &str,
     ) -> Result<Written, WriteError> {
@@ -40,11 +40,16 @@ impl PlanWriter for LocalFolder {
         if now != head.revision {
             return Err(WriteError::Stale);
         }
-        replace_atomically(self.csv_path(), csv).await?;
+        let mut digest = Sha256::new();
+        if let Some(csv) = csv {
+            replace_atomically(self.csv_path(), csv).await?;
+            digest.update(csv.as_bytes());
+        }
         if let Some(markdown) = markdown {
             replace_atomically(self.markdown_path(), markdown).await?;
+            digest.update(markdown.as_bytes());
         }
-        let digest = hex::encode(Sha256::digest(csv.as_bytes()));
+        let digest = hex::encode(digest.finalize());
         Ok(Written { commit_ref: format!("local-{}", &digest[..12]), url: None })
     }
 }

@@ -42,10 +42,15 @@ pub enum WriteError {
 pub trait PlanWriter: Send + Sync + 'static {
     async fn read_head(&self) -> Result<Head, WriteError>;
 
-    /// Writes the new CSV (and Markdown, when it changed) on top of
-    /// `head`, or fails with `Stale` if the home moved on.
-    async fn write(&self, head: &Head, csv: &str, markdown: Option<&str>, message: &str)
-    -> Result<Written, WriteError>;
+    /// Writes the files that changed (`None`: leave that file as it is)
+    /// on top of `head`, or fails with `Stale` if the home moved on.
+    async fn write(
+        &self,
+        head: &Head,
+        csv: Option<&str>,
+        markdown: Option<&str>,
+        message: &str,
+    ) -> Result<Written, WriteError>;
 
     /// What a person can learn about `revision`: a link to it, and who
     /// made it (for "someone changed it first" messages).

@@ -114,7 +114,7 @@ pub fn csv(rows: &[&str]) -> String {
 }
 
 pub fn in_memory(csv: String, markdown: Option<&str>) -> Arc<dyn PlanSource> {
-    Arc::new(InMemory::new("test plan", PlanFiles { csv, markdown: markdown.map(str::to_owned) }))
+    Arc::new(InMemory::new("test plan", PlanFiles { csv: Some(csv), markdown: markdown.map(str::to_owned) }))
 }
 
 pub async fn example_app() -> TestApp {

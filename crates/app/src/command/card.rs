@@ -19,7 +19,10 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
             task.id,
             task.title()
         ))),
-        Block::Fields(card_fields(task)),
+        Block::Fields(match plan.markdown_task(task) {
+            Some(section) => markdown_fields(task, section, ctx.today),
+            None => card_fields(task),
+        }),
     ];
     let mut depends_on: Vec<Text> = plan.dependencies_of(position).iter().map(|&d| task_line(plan, d)).collect();
     let unknown = plan.unknown_dependencies_of(position);
@@ -32,7 +35,7 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
         blocks.push(Block::list(Some(Text::bold("Unblocks")), unblocks));
     }
     if let Some(section) = plan.markdown_task(task) {
-        blocks.extend(markdown_details(section, ctx.today));
+        blocks.extend(markdown_details(section));
     }
     // A Markdown section's notes are its status line; its verification
     // is its acceptance criteria.
@@ -53,25 +56,34 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
     Reply::new(blocks)
 }
 
-/// What only a Markdown task section says: its target, its steps and the
-/// prerequisites that are no task.
-fn markdown_details(section: &MarkdownTask, today: NaiveDate) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut facts = Vec::new();
-    match &section.target {
-        Cell::Valid(target) if *target < today => {
-            facts.push((
-                "Target".to_owned(),
-                Text::plain(format!("{target} ({} ago)", age((today - *target).num_days()))),
-            ));
+/// A Markdown section has no priority, estimate or phase: its card shows
+/// what the section does say.
+fn markdown_fields(task: &Task, section: &MarkdownTask, today: NaiveDate) -> Vec<(String, Text)> {
+    let target = match &section.target {
+        Cell::Valid(target) if *target < today && task.is_open() => {
+            format!("{target} ({} ago)", age((today - *target).num_days()))
         }
-        Cell::Valid(target) => facts.push(("Target".to_owned(), Text::plain(target.to_string()))),
-        Cell::Invalid(raw) => facts.push(("Target".to_owned(), Text::plain(format!("{raw} (not a date)")))),
-        Cell::Empty => {}
-    }
-    if !facts.is_empty() {
-        blocks.push(Block::Fields(facts));
-    }
+        Cell::Valid(target) => target.to_string(),
+        Cell::Invalid(raw) => format!("{raw} (not a date)"),
+        Cell::Empty => "—".to_owned(),
+    };
+    let updated = match section.status.as_ref().map(|status| (&status.date, status.by.as_deref())) {
+        Some((Cell::Valid(date), Some(by))) => format!("{date} by {by}"),
+        Some((Cell::Valid(date), None)) => date.to_string(),
+        _ => "—".to_owned(),
+    };
+    let owners = if section.owners.is_empty() { "—".to_owned() } else { section.owners.join(", ") };
+    vec![
+        ("Status".to_owned(), Text::plain(task.status_label())),
+        ("Owners".to_owned(), Text::plain(owners)),
+        ("Target".to_owned(), Text::plain(target)),
+        ("Status updated".to_owned(), Text::plain(updated)),
+    ]
+}
+
+/// The steps of a Markdown section, and the prerequisites that are no task.
+fn markdown_details(section: &MarkdownTask) -> Vec<Block> {
+    let mut blocks = Vec::new();
     if !section.steps.is_empty() {
         let steps = section.steps.iter().map(|step| Text::plain(step.clone())).collect();
         blocks.push(Block::list(Some(Text::bold("Steps")), steps));
@@ -125,7 +137,10 @@ pub fn dependencies(ctx: &Context<'_>, typed: &str) -> Reply {
     let summary = if task.is_done() {
         Text::plain("Completed: nothing left on its path.")
     } else {
-        Text::bold("Critical path").and_plain(format!(" ({} h of open work): {}", critical.hours, path.join(" → ")))
+        // Without estimates (a Markdown plan has none) there is no sum to give.
+        let estimated = critical.tasks.iter().any(|&t| plan.tasks()[t].estimated_hours.valid().is_some());
+        let hours = if estimated { format!(" ({} h of open work)", critical.hours) } else { String::new() };
+        Text::bold("Critical path").and_plain(format!("{hours}: {}", path.join(" → ")))
     };
     Reply::new(vec![heading, Block::list(None, chain), Block::Paragraph(summary)])
 }

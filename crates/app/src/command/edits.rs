@@ -209,14 +209,23 @@ async fn refuse_unless_allowed(
     Ok(Some(Reply::message(text).refusal()))
 }
 
-/// How notes name the author: their Slack name, else their role.
+/// How notes name the author, as the team signs theirs: their Slack name,
+/// else their owner role, else the name Slack gave their profile; never a
+/// raw user id, which reads as noise in the plan.
 async fn author_name(store: &dyn Store, caller: &Caller<'_>) -> Result<String, CommandError> {
-    if let Some(name) = caller.name.filter(|name| !name.trim().is_empty()) {
-        return Ok(name.trim().to_owned());
+    if let Some(name) = caller.name.map(str::trim).filter(|name| !name.is_empty()) {
+        return Ok(plain_text(name));
     }
-    let roles = store.roles_of(caller.user).await?;
-    Ok(roles.into_iter().next().unwrap_or_else(|| caller.user.to_string()))
+    if let Some(role) = store.roles_of(caller.user).await?.into_iter().next() {
+        return Ok(role);
+    }
+    let members = store.standups().standup_members().await.map_err(CommandError::Store)?;
+    let profile = members.into_iter().find(|m| m.user == *caller.user).and_then(|m| m.name);
+    Ok(profile.map_or_else(|| UNNAMED_AUTHOR.to_owned(), |name| plain_text(&name)))
 }
+
+/// The signature of someone planbot knows nothing about yet.
+const UNNAMED_AUTHOR: &str = "a teammate";
 
 /// What the caller typed as a new owner role, as it will stand in the plan:
 /// the text Slack shows, and nothing a spreadsheet would run as a formula.

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::views::task_line;
-use planbot_domain::plan::{Plan, Status};
+use planbot_domain::plan::{Plan, Priority, Status};
 use planbot_reply::{Block, Reply, Text, echo};
 
 /// Tasks ready to start (todo, every dependency completed), by priority.
@@ -23,7 +23,10 @@ pub fn next(ctx: &Context<'_>, owner: Option<&str>) -> Reply {
     }
     let items = ready
         .iter()
-        .map(|&p| task_line(plan, p).and_plain(format!(" · {} priority", plan.tasks()[p].priority)))
+        .map(|&p| match &plan.tasks()[p].priority {
+            Priority::Unset => task_line(plan, p),
+            priority => task_line(plan, p).and_plain(format!(" · {priority} priority")),
+        })
         .collect();
     Reply::new(vec![Block::list(Some(Text::bold(format!("Ready to start{whose} ({})", ready.len()))), items)])
 }

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::{Head, Notice, NoticeOutcome, Notifier, PlanWriter, Revision, WriteError, commit_message};
 use planbot_domain::clock::Clock;
 use planbot_domain::plan::{Outcome, Plan, snapshot};
-use planbot_source::LivePlan;
+use planbot_source::{LivePlan, PlanFiles};
 use planbot_store::{QueuedEdit, Settlement, Store, StoreError};
 
 /// How long a claimed edit is reserved for one worker.
@@ -188,7 +188,7 @@ impl Committer {
     }
 
     async fn apply_and_write(&self, claimed: &[QueuedEdit], head: Head) -> (Vec<Settlement>, DrainReport) {
-        let plan = match Plan::parse(head.files.csv.clone(), head.files.markdown.as_deref()) {
+        let plan = match head.files.parse() {
             Ok(plan) => plan,
             Err(error) => {
                 let error =
@@ -208,13 +208,9 @@ impl Committer {
         if changed.is_empty() {
             return (settlements, report);
         }
-        let markdown = head
-            .files
-            .markdown
-            .as_deref()
-            .and_then(|md| snapshot::with_plan_block(md, &plan).filter(|regenerated| regenerated.as_str() != md));
+        let (csv, markdown) = changed_files(&head.files, &plan);
         let message = commit_message(&changed);
-        match self.writer.write(&head, plan.csv_text(), markdown.as_deref(), &message).await {
+        match self.writer.write(&head, csv, markdown.as_deref(), &message).await {
             Ok(written) => {
                 report.committed += changed.len();
                 report.last_commit = Some(written.commit_ref.clone());
@@ -352,4 +348,15 @@ fn retry_delay(error: &WriteError, attempts: i32) -> Duration {
 /// instances retrying the same fault do not retry in step.
 fn jitter_ms() -> u32 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos() % 1000)
+}
+
+/// The files an applied batch changed, each `None` when it did not: a CSV
+/// the team does not keep is never created, and the Markdown plan carries
+/// its edited task sections and its regenerated PLAN snapshot.
+fn changed_files<'p>(before: &PlanFiles, plan: &'p Plan) -> (Option<&'p str>, Option<String>) {
+    let csv = before.csv.as_deref().filter(|old| *old != plan.csv_text()).map(|_| plan.csv_text());
+    let markdown =
+        plan.markdown_text().map(|edited| snapshot::with_plan_block(edited, plan).unwrap_or_else(|| edited.to_owned()));
+    let markdown = markdown.filter(|new| before.markdown.as_deref() != Some(new.as_str()));
+    (csv, markdown)
 }

@@ -89,9 +89,11 @@ impl Plan {
     /// All diagnostics, the CSV's first, each file's ordered by line.
     pub fn lint(&self) -> Vec<Diagnostic> {
         let mut found = self.damage();
+        let damaged_lines: Vec<u32> = found.iter().map(|d| d.line).collect();
         found.extend(
             self.rejected_rows()
                 .iter()
+                .filter(|row| !damaged_lines.contains(&row.line))
                 .map(|row| Diagnostic::error(row.line, format!("row has no usable task id: {}", row.problem))),
         );
         for position in 0..self.tasks().len() {
@@ -143,6 +145,10 @@ impl Plan {
         let spans = self.document.spans();
         for (record, row) in records.iter().enumerate() {
             let line = spans.get(record + 1).map_or(0, |span| span.line);
+            let has_content = cells.row(*row).any(|cell| !cell.trim().is_empty());
+            if has_content && row.len() == names.len() && self.sheet.cell(*row, Column::Id).is_empty() {
+                found.push(Diagnostic::damage(line, "this record has no id: its id cell is empty".to_owned()));
+            }
             if row.len() != names.len() {
                 let (fields, header) = (row.len(), names.len());
                 let what = if fields < header { "fewer" } else { "more" };
@@ -268,6 +274,8 @@ mod tests {
         );
         let twice = format!("{header},status\nA-1,p,a,ops,todo,,,,,,,,,done\n");
         assert_eq!(lint_text(&twice, None), ["plan.csv:1: error: the header names the column \"status\" twice"]);
+        let no_id = format!("{header}\nA-1,p,a,ops,todo,,,,,,,,\n,p,lost its id,ops,todo,,,,,,,,\n");
+        assert_eq!(lint_text(&no_id, None), ["plan.csv:3: error: this record has no id: its id cell is empty"]);
         let extra_named = format!("{header},sprint\nA-1,p,a,ops,todo,,,,,,,,,S1\n");
         assert!(lint_text(&extra_named, None).is_empty(), "a column the header names is fine");
     }

@@ -321,9 +321,14 @@ impl<'a> SectionReader<'a> {
 
 /// A line at the left margin that is neither a bullet nor blank ends a
 /// section (`Communications & Reporting`, a heading).
+/// Text at the left margin that is not a list item: a heading or a
+/// paragraph ends the task section. Numbered steps written at the margin
+/// (`1. Draft the schema`) are still the section's.
 fn ends_section(line: &str) -> bool {
     let starts_at_margin = line.starts_with(|c: char| !c.is_whitespace());
-    starts_at_margin && !line.starts_with(['-', '*', '+']) && !line.trim().is_empty()
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let numbered = digits > 0 && line[digits..].starts_with(['.', ')']);
+    starts_at_margin && !numbered && !line.starts_with(['-', '*', '+']) && !line.trim().is_empty()
 }
 
 /// `- Key: value` at the left margin (or one space in).
@@ -339,7 +344,8 @@ fn bullet(text: &str, line: Line) -> Option<Bullet<'_>> {
     if key.is_empty() || key.len() > 40 {
         return None;
     }
-    let after = &rest[colon + 1..];
+    // `- **Status:** Done`: the closing bold marks belong to the key.
+    let after = rest[colon + 1..].trim_start_matches('*');
     let value = after.trim_start();
     let value_start = line.start + (raw.len() - value.len());
     let field = Field { line: line.number, value: value_start..line.end };
@@ -407,6 +413,26 @@ fn task_references(text: &str) -> (Vec<u32>, Option<String>) {
     if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("none") || trimmed.eq_ignore_ascii_case("n/a") {
         return (Vec::new(), None);
     }
+    // `Tokenisation (Task 2); sandbox keys from the bank`: each part that
+    // names a task is an edge, each other part a prerequisite.
+    let mut numbers = Vec::new();
+    let mut prerequisites = Vec::new();
+    for part in trimmed.split(';').map(str::trim).filter(|part| !part.is_empty()) {
+        let found = task_numbers(part);
+        if found.is_empty() {
+            prerequisites.push(part);
+        }
+        for number in found {
+            if !numbers.contains(&number) {
+                numbers.push(number);
+            }
+        }
+    }
+    (numbers, (!prerequisites.is_empty()).then(|| prerequisites.join("; ")))
+}
+
+/// The `N`s of every `Task N` (or `task #N`) in `text`.
+fn task_numbers(text: &str) -> Vec<u32> {
     let mut numbers = Vec::new();
     let lower = text.to_ascii_lowercase();
     let mut from = 0;
@@ -424,8 +450,7 @@ fn task_references(text: &str) -> (Vec<u32>, Option<String>) {
         }
         from = start + 4;
     }
-    let prerequisites = numbers.is_empty().then(|| trimmed.to_owned());
-    (numbers, prerequisites)
+    numbers
 }
 
 /// Dependencies become task numbers; a number no section has is a problem.
@@ -514,6 +539,10 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         assert_eq!(task_references("Task 4 script for accuracy."), (vec![4], None));
         assert_eq!(task_references("Stable auth deployment (Task 1)."), (vec![1], None));
         assert_eq!(task_references("None."), (vec![], None));
+        assert_eq!(
+            task_references("Tokenisation (Task 2); sandbox keys from the bank."),
+            (vec![2], Some("sandbox keys from the bank".to_owned()))
+        );
         let (numbers, outside) = task_references("Heroku CLI authenticated; `HEROKU_API_KEY` exported locally.");
         assert!(numbers.is_empty());
         assert_eq!(outside.as_deref(), Some("Heroku CLI authenticated; `HEROKU_API_KEY` exported locally"));
@@ -528,6 +557,21 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         let plan = MarkdownPlan::parse(SECTION.to_owned());
         assert_eq!(plan.tasks.len(), 2);
         assert_eq!(plan.tasks[1].status.as_ref().unwrap().status, Ok(Status::Todo));
+    }
+
+    #[test]
+    fn steps_numbered_at_the_margin_and_bold_keys_stay_in_the_section() {
+        let text = "### Task 3 — Refund API\n\n- **ID:** PAY-103\n- **Steps:**\n1. Draft\n2. Review\n- **Status:** Blocked — 2026-11-28 — bank cert (ops)\n\nRisks\n- Status: not a task's\n";
+        let plan = MarkdownPlan::parse(text.to_owned());
+        assert_eq!(plan.tasks.len(), 1, "{:?}", plan.problems);
+        let task = &plan.tasks[0];
+        assert_eq!(task.id.as_str(), "PAY-103");
+        assert_eq!(task.steps, ["Draft", "Review"]);
+        let status = task.status.as_ref().expect("status line");
+        assert_eq!(
+            (status.word.as_str(), status.note.as_str(), status.by.as_deref()),
+            ("Blocked", "bank cert", Some("ops"))
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum PlanError {
     Csv(#[from] CsvError),
     #[error("{0}")]
     Schema(#[from] SchemaError),
+    #[error("there is no plan: neither the CSV nor the Markdown plan exists")]
+    NoPlanFile,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +124,8 @@ pub struct Plan {
     milestones: Vec<Milestone>,
     /// The Markdown plan, when there is one: its text, its task sections.
     markdown: Option<Arc<MarkdownPlan>>,
+    /// Whether the team keeps a CSV at all (a plan may be Markdown only).
+    has_csv: bool,
 }
 
 impl Plan {
@@ -135,6 +139,25 @@ impl Plan {
     pub fn parse(csv_text: String, markdown: Option<&str>) -> Result<Plan, PlanError> {
         let markdown = markdown.map(|text| Arc::new(MarkdownPlan::parse(text.to_owned())));
         Plan::build(csv_text, markdown)
+    }
+
+    /// Parses whichever forms the team keeps: a plan may be only a CSV,
+    /// only a Markdown plan with task sections, or both.
+    pub fn parse_files(csv_text: Option<String>, markdown: Option<&str>) -> Result<Plan, PlanError> {
+        match (csv_text, markdown) {
+            (Some(csv), markdown) => Plan::parse(csv, markdown),
+            (None, Some(markdown)) => {
+                let mut plan = Plan::parse(format!("{}\n", REQUIRED_COLUMNS.join(",")), Some(markdown))?;
+                plan.has_csv = false;
+                Ok(plan)
+            }
+            (None, None) => Err(PlanError::NoPlanFile),
+        }
+    }
+
+    /// Whether the plan has a CSV file (else it is Markdown only).
+    pub fn has_csv(&self) -> bool {
+        self.has_csv
     }
 
     fn build(csv_text: String, markdown: Option<Arc<MarkdownPlan>>) -> Result<Plan, PlanError> {
@@ -171,6 +194,7 @@ impl Plan {
             rejected_rows,
             milestones,
             markdown,
+            has_csv: true,
         };
         plan.link_dependencies();
         Ok(plan)
@@ -272,7 +296,9 @@ impl Plan {
 
     /// The same CSV with a new Markdown plan (after a Markdown edit).
     pub fn with_markdown(&self, markdown: String) -> Result<Plan, PlanError> {
-        Plan::build(self.csv_text().to_owned(), Some(Arc::new(MarkdownPlan::parse(markdown))))
+        let mut plan = Plan::build(self.csv_text().to_owned(), Some(Arc::new(MarkdownPlan::parse(markdown))))?;
+        plan.has_csv = self.has_csv;
+        Ok(plan)
     }
 
     pub fn rejected_rows(&self) -> &[RejectedRow] {
