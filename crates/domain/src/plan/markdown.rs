@@ -19,7 +19,8 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::milestones::{Milestone, MilestoneForm, parse_milestones};
+use super::lines::{Line, lines};
+use super::milestones::{Milestone, MilestoneForm, milestones_in};
 use super::task::{Cell, parse_iso_date};
 use super::{Status, TaskId, UnknownStatus};
 
@@ -86,38 +87,16 @@ pub struct MarkdownPlan {
     pub problems: Vec<MarkdownProblem>,
 }
 
-/// One line of the document: its number, and its bytes without the line
-/// terminator.
-#[derive(Debug, Clone, Copy)]
-struct Line {
-    number: u32,
-    start: usize,
-    end: usize,
-}
-
-fn lines(text: &str) -> Vec<Line> {
-    let mut found = Vec::with_capacity(text.len() / 32);
-    let mut start = 0;
-    let mut number = 1;
-    for (at, byte) in text.bytes().enumerate() {
-        if byte == b'\n' {
-            let end = if at > start && text.as_bytes()[at - 1] == b'\r' { at - 1 } else { at };
-            found.push(Line { number, start, end });
-            start = at + 1;
-            number += 1;
-        }
-    }
-    if start < text.len() {
-        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
-        found.push(Line { number, start, end });
-    }
-    found
-}
-
 impl MarkdownPlan {
     pub fn parse(text: String) -> MarkdownPlan {
         let all = lines(&text);
-        let mut reader = SectionReader { text: &text, tasks: Vec::new(), problems: Vec::new() };
+        let mut reader = SectionReader {
+            text: &text,
+            // A section is rarely shorter than this many bytes.
+            tasks: Vec::with_capacity(text.len() / 256),
+            problems: Vec::new(),
+            fields: Vec::new(),
+        };
         let mut index = 0;
         while index < all.len() {
             index = match task_heading(line_text(&text, all[index])) {
@@ -127,7 +106,7 @@ impl MarkdownPlan {
         }
         let SectionReader { mut tasks, mut problems, .. } = reader;
         resolve_numbers(&mut tasks, &mut problems);
-        let milestones = parse_milestones(&text);
+        let milestones = milestones_in(&text, &all);
         MarkdownPlan { text, tasks, milestones, problems }
     }
 
@@ -177,6 +156,11 @@ fn line_text(text: &str, line: Line) -> &str {
 /// `Task 5 — Fix database migration issues` (a heading or a plain line;
 /// an em dash, en dash or hyphen between).
 fn task_heading(line: &str) -> Option<(u32, String)> {
+    // Most lines start otherwise: leave them at their first letter.
+    let first = line.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'#'))?;
+    if !matches!(first, b'T' | b't') {
+        return None;
+    }
     let rest = line.trim_start().trim_start_matches('#').trim_start();
     let rest = rest.strip_prefix("Task ").or_else(|| rest.strip_prefix("task "))?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -186,15 +170,64 @@ fn task_heading(line: &str) -> Option<(u32, String)> {
     (!title.is_empty()).then(|| (number, title.trim_end_matches(['*', '#']).trim().to_owned()))
 }
 
+/// The fields of a task section planbot reads, by the names people give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKey {
+    Id,
+    Owner,
+    Target,
+    Steps,
+    Dependencies,
+    Acceptance,
+    Status,
+}
+
+impl FieldKey {
+    const NAMES: [(&'static str, FieldKey); 14] = [
+        ("id", FieldKey::Id),
+        ("owner", FieldKey::Owner),
+        ("owners", FieldKey::Owner),
+        ("owner (r/a)", FieldKey::Owner),
+        ("owners (r/a)", FieldKey::Owner),
+        ("responsible", FieldKey::Owner),
+        ("target", FieldKey::Target),
+        ("target date", FieldKey::Target),
+        ("due", FieldKey::Target),
+        ("steps", FieldKey::Steps),
+        ("dependencies", FieldKey::Dependencies),
+        ("depends on", FieldKey::Dependencies),
+        ("acceptance criteria", FieldKey::Acceptance),
+        ("status", FieldKey::Status),
+    ];
+
+    fn of(written: &str) -> Option<FieldKey> {
+        if written.eq_ignore_ascii_case("acceptance") {
+            return Some(FieldKey::Acceptance);
+        }
+        // Compared only against names of its length that start alike.
+        let first = written.as_bytes().first()?.to_ascii_lowercase();
+        Self::NAMES
+            .iter()
+            .filter(|(name, _)| name.len() == written.len() && name.as_bytes()[0] == first)
+            .find(|(name, _)| name.eq_ignore_ascii_case(written))
+            .map(|(_, key)| *key)
+    }
+}
+
 struct SectionReader<'a> {
     text: &'a str,
     tasks: Vec<MarkdownTask>,
     problems: Vec<MarkdownProblem>,
+    /// The section being read: each bullet with the lines (indexes into
+    /// the document's lines) that continue it. Reused across sections.
+    fields: Vec<(Bullet<'a>, Range<usize>)>,
 }
 
 /// A `- Key: value` line at the top of a section.
+#[derive(Clone)]
 struct Bullet<'a> {
-    key: String,
+    /// As written (`Owner (R/A)`); compared ignoring case.
+    key: &'a str,
     value: &'a str,
     field: Field,
 }
@@ -203,46 +236,58 @@ impl<'a> SectionReader<'a> {
     /// Reads the section whose heading is `all[heading]`; returns the index
     /// of the first line after it.
     fn section(&mut self, all: &[Line], heading: usize, number: u32, title: String) -> usize {
-        let mut fields: Vec<(Bullet<'a>, Vec<&'a str>)> = Vec::new();
+        let mut fields = std::mem::take(&mut self.fields);
+        fields.clear();
         let mut index = heading + 1;
         while let Some(&line) = all.get(index) {
             let text = line_text(self.text, line);
-            if task_heading(text).is_some() || ends_section(text) {
+            if ends_section(text) || task_heading(text).is_some() {
                 break;
             }
             match bullet(self.text, line) {
-                Some(found) => fields.push((found, Vec::new())),
-                None if !text.trim().is_empty() => {
+                Some(found) => fields.push((found, index + 1..index + 1)),
+                // A line that continues the bullet above (blank ones are
+                // skipped when the value is read).
+                None => {
                     if let Some((_, more)) = fields.last_mut() {
-                        more.push(text.trim());
+                        more.end = index + 1;
                     }
                 }
-                None => {}
             }
             index += 1;
         }
-        self.task(all[heading].number, number, title, fields);
+        self.task(all, all[heading].number, number, title, &fields);
+        self.fields = fields;
         index
     }
 
-    fn task(&mut self, line: u32, number: u32, title: String, fields: Vec<(Bullet<'a>, Vec<&'a str>)>) {
+    /// The non-blank lines in `range` of the document's lines, trimmed.
+    fn continued(&self, all: &[Line], range: &Range<usize>) -> impl Iterator<Item = &'a str> {
+        let text = self.text;
+        all[range.clone()].iter().map(move |&line| line_text(text, line).trim()).filter(|line| !line.is_empty())
+    }
+
+    fn task(&mut self, all: &[Line], line: u32, number: u32, title: String, fields: &[(Bullet<'a>, Range<usize>)]) {
         // `None`: no `- ID:` line; `Some(None)`: one that is no task id.
         let mut id: Option<Option<TaskId>> = None;
         let (mut owners, mut owner_field, mut target, mut steps) = (Vec::new(), None, Cell::Empty, Vec::new());
         let (mut dependencies, mut acceptance, mut status) = (String::new(), String::new(), None);
         for (bullet, more) in fields {
-            match bullet.key.as_str() {
-                "id" => id = Some(self.id(&bullet)),
-                "owner" | "owners" | "owner (r/a)" | "owners (r/a)" | "responsible" => {
+            let bullet = bullet.clone();
+            match FieldKey::of(bullet.key) {
+                Some(FieldKey::Id) => id = Some(self.id(&bullet)),
+                Some(FieldKey::Owner) => {
                     owners = split_owners(bullet.value);
                     owner_field = Some(bullet.field);
                 }
-                "target" | "target date" | "due" => target = self.date(bullet.value, bullet.field.line, "target"),
-                "steps" => steps = more.iter().map(|step| strip_item_marker(step).to_owned()).collect(),
-                "dependencies" | "depends on" => dependencies = joined(bullet.value, &more),
-                "acceptance criteria" | "acceptance" => acceptance = joined(bullet.value, &more),
-                "status" => status = Some(self.status(bullet)),
-                _ => {}
+                Some(FieldKey::Target) => target = self.date(bullet.value, bullet.field.line, "target"),
+                Some(FieldKey::Steps) => {
+                    steps = self.continued(all, more).map(|step| strip_item_marker(step).to_owned()).collect();
+                }
+                Some(FieldKey::Dependencies) => dependencies = joined(bullet.value, self.continued(all, more)),
+                Some(FieldKey::Acceptance) => acceptance = joined(bullet.value, self.continued(all, more)),
+                Some(FieldKey::Status) => status = Some(self.status(bullet)),
+                None => {}
             }
         }
         let id = match id {
@@ -292,9 +337,8 @@ impl<'a> SectionReader<'a> {
     }
 
     fn status(&mut self, bullet: Bullet<'_>) -> StatusLine {
-        let mut parts = split_dashes(bullet.value);
-        let word = parts.first().map(|w| w.trim().to_owned()).unwrap_or_default();
-        parts.drain(..parts.len().min(1));
+        let (word, rest) = split_at_dash(bullet.value).unwrap_or((bullet.value, ""));
+        let word = word.trim().to_owned();
         let status = word.parse::<Status>();
         if let Err(unknown) = &status {
             self.problem(
@@ -302,14 +346,12 @@ impl<'a> SectionReader<'a> {
                 format!("status {:?} is not one of To Do, In Progress, Done, Blocked, Deferred", unknown.0),
             );
         }
-        let looks_like_date = parts.first().is_some_and(|p| p.trim().starts_with(|c: char| c.is_ascii_digit()));
-        let date = if looks_like_date {
-            let raw = parts.remove(0);
-            self.date(raw, bullet.field.line, "status date")
-        } else {
-            Cell::Empty
+        let (date, rest) = match split_at_dash(rest).unwrap_or((rest, "")) {
+            (first, after) if first.trim().starts_with(|c: char| c.is_ascii_digit()) => {
+                (self.date(first, bullet.field.line, "status date"), after)
+            }
+            _ => (Cell::Empty, rest),
         };
-        let rest = parts.join(" — ");
         let (note, by) = split_by(rest.trim());
         StatusLine { field: bullet.field, word, status, date, note, by }
     }
@@ -319,28 +361,33 @@ impl<'a> SectionReader<'a> {
     }
 }
 
-/// A line at the left margin that is neither a bullet nor blank ends a
-/// section (`Communications & Reporting`, a heading).
 /// Text at the left margin that is not a list item: a heading or a
 /// paragraph ends the task section. Numbered steps written at the margin
 /// (`1. Draft the schema`) are still the section's.
 fn ends_section(line: &str) -> bool {
-    let starts_at_margin = line.starts_with(|c: char| !c.is_whitespace());
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    let numbered = digits > 0 && line[digits..].starts_with(['.', ')']);
-    starts_at_margin && !numbered && !line.starts_with(['-', '*', '+']) && !line.trim().is_empty()
+    let bytes = line.as_bytes();
+    match bytes.first() {
+        None | Some(b' ' | b'\t' | b'-' | b'*' | b'+') => false,
+        Some(b'0'..=b'9') => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            !matches!(bytes.get(digits), Some(b'.' | b')'))
+        }
+        // Other Unicode whitespace at the margin is as good as blank.
+        Some(_) => line.starts_with(|c: char| !c.is_whitespace()) && !line.trim().is_empty(),
+    }
 }
 
 /// `- Key: value` at the left margin (or one space in).
 fn bullet(text: &str, line: Line) -> Option<Bullet<'_>> {
     let raw = line_text(text, line);
-    let indent = raw.len() - raw.trim_start().len();
-    if indent > 1 {
-        return None;
-    }
-    let rest = raw.trim_start().strip_prefix(['-', '*', '+'])?.strip_prefix(' ')?;
-    let colon = rest.find(':')?;
-    let key = rest[..colon].trim().trim_matches('*').trim().to_ascii_lowercase();
+    let marker = match raw.as_bytes() {
+        [b'-' | b'*' | b'+', b' ', ..] => 0,
+        [b' ', b'-' | b'*' | b'+', b' ', ..] => 1,
+        _ => return None,
+    };
+    let rest = &raw[marker + 2..];
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let key = rest[..colon].trim_ascii().trim_matches('*').trim_ascii();
     if key.is_empty() || key.len() > 40 {
         return None;
     }
@@ -352,11 +399,16 @@ fn bullet(text: &str, line: Line) -> Option<Bullet<'_>> {
     Some(Bullet { key, value: value.trim_end(), field })
 }
 
-fn joined(first: &str, more: &[&str]) -> String {
-    let mut all = vec![first.trim()];
-    all.extend(more.iter().map(|line| line.trim()));
-    all.retain(|part| !part.is_empty());
-    all.join(" ")
+/// A value that continues over more lines, as one line.
+fn joined<'a>(first: &'a str, more: impl Iterator<Item = &'a str>) -> String {
+    let mut value = String::with_capacity(first.len());
+    for part in std::iter::once(first.trim()).chain(more).filter(|part| !part.is_empty()) {
+        if !value.is_empty() {
+            value.push(' ');
+        }
+        value.push_str(part);
+    }
+    value
 }
 
 /// `1. text`, `- text`, `a) text` → `text`.
@@ -380,18 +432,21 @@ pub fn split_owners(raw: &str) -> Vec<String> {
         .collect()
 }
 
-/// The parts of `In Progress — 2025-10-14 — note (backend)`, split at em
-/// or en dashes with spaces around them.
-fn split_dashes(value: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = value;
-    while let Some((at, len)) = [" — ", " – ", " - "].iter().filter_map(|d| rest.find(d).map(|at| (at, d.len()))).min()
-    {
-        parts.push(&rest[..at]);
-        rest = &rest[at + len..];
+/// The text before and after the first ` — `, ` – ` or ` - `, in one pass.
+fn split_at_dash(text: &str) -> Option<(&str, &str)> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| b == b' ') {
+        let space = from + offset;
+        // After an ASCII space the next byte starts a character.
+        let after = &text[space + 1..];
+        let dash = ['—', '–', '-'].into_iter().find(|&dash| after.starts_with(dash));
+        if let Some(rest) = dash.and_then(|dash| after[dash.len_utf8()..].strip_prefix(' ')) {
+            return Some((&text[..space], rest));
+        }
+        from = space + 1;
     }
-    parts.push(rest);
-    parts
+    None
 }
 
 /// `fix pending (backend)` → (`fix pending`, `backend`).
@@ -416,46 +471,44 @@ fn task_references(text: &str) -> (Vec<u32>, Option<String>) {
     // `Tokenisation (Task 2); sandbox keys from the bank`: each part that
     // names a task is an edge, each other part a prerequisite.
     let mut numbers = Vec::new();
-    let mut prerequisites = Vec::new();
+    let mut prerequisites: Option<String> = None;
     for part in trimmed.split(';').map(str::trim).filter(|part| !part.is_empty()) {
-        let found = task_numbers(part);
-        if found.is_empty() {
-            prerequisites.push(part);
+        if push_task_numbers(part, &mut numbers) == 0 {
+            let outside = prerequisites.get_or_insert_with(String::new);
+            if !outside.is_empty() {
+                outside.push_str("; ");
+            }
+            outside.push_str(part);
         }
-        for number in found {
+    }
+    (numbers, prerequisites)
+}
+
+/// Adds the `N` of every `Task N` (or `task #N`) in `text` to `numbers`,
+/// each once; returns how many `Task N` the text names.
+fn push_task_numbers(text: &str, numbers: &mut Vec<u32>) -> usize {
+    let bytes = text.as_bytes();
+    let mut named = 0;
+    let mut from = 0;
+    while let Some(at) = bytes[from..].windows(4).position(|word| word.eq_ignore_ascii_case(b"task")) {
+        let start = from + at;
+        from = start + 4;
+        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let rest = text[from..].trim_start_matches([' ', '#']);
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let (true, Ok(number)) = (before_ok, rest[..digits].parse::<u32>()) {
+            named += 1;
             if !numbers.contains(&number) {
                 numbers.push(number);
             }
         }
     }
-    (numbers, (!prerequisites.is_empty()).then(|| prerequisites.join("; ")))
-}
-
-/// The `N`s of every `Task N` (or `task #N`) in `text`.
-fn task_numbers(text: &str) -> Vec<u32> {
-    let mut numbers = Vec::new();
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(at) = lower[from..].find("task") {
-        let start = from + at;
-        let before_ok = start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric();
-        let rest = lower[start + 4..].trim_start_matches([' ', '#']);
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if before_ok && !digits.is_empty() {
-            if let Ok(number) = digits.parse::<u32>() {
-                if !numbers.contains(&number) {
-                    numbers.push(number);
-                }
-            }
-        }
-        from = start + 4;
-    }
-    numbers
+    named
 }
 
 /// Dependencies become task numbers; a number no section has is a problem.
 fn resolve_numbers(tasks: &mut [MarkdownTask], problems: &mut Vec<MarkdownProblem>) {
-    let known: Vec<u32> = tasks.iter().map(|task| task.number).collect();
+    let known: rustc_hash::FxHashSet<u32> = tasks.iter().map(|task| task.number).collect();
     for task in tasks.iter_mut() {
         let (numbers, prerequisites) = task_references(&task.dependencies);
         for number in &numbers {

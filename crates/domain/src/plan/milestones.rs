@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
+use super::lines::{Line, lines};
 use super::task::parse_iso_date;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,37 +81,49 @@ pub fn age(days: i64) -> String {
     format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
 }
 
+/// One pass over the lines, each looked at by its first byte: a plan of
+/// ten thousand task sections has a hundred thousand lines to pass over.
 pub fn parse_milestones(markdown: &str) -> Vec<Milestone> {
-    let lines = lines_of(markdown);
-    let mut milestones = table_milestones(markdown, &lines);
-    let listed = lines.iter().filter_map(|line| bullet_milestone(markdown, line));
-    let numbered = numbered_milestones(markdown, &lines);
-    for milestone in listed.chain(numbered) {
+    milestones_in(markdown, &lines(markdown))
+}
+
+/// The milestones of `markdown`, whose lines are `all`.
+pub(crate) fn milestones_in(markdown: &str, all: &[Line]) -> Vec<Milestone> {
+    let (mut milestones, mut listed, mut numbered) = (Vec::new(), Vec::new(), Vec::new());
+    let mut table = TableReader::default();
+    let mut in_numbered_list = false;
+    for &line in all {
+        let text = markdown[line.start..line.end].trim_ascii();
+        match text.as_bytes().first() {
+            None => {
+                table.end();
+                continue;
+            }
+            Some(b'|') => {
+                milestones.extend(table.row(markdown, &line));
+                continue;
+            }
+            Some(b'-' | b'*') => listed.extend(bullet_milestone(markdown, &line)),
+            Some(b'0'..=b'9') => {
+                if let Some(item) = numbered_item(text) {
+                    if in_numbered_list {
+                        numbered.push(numbered_milestone(item, numbered.len() + 1, &line));
+                    }
+                    table.end();
+                    continue;
+                }
+            }
+            Some(_) => {}
+        }
+        table.end();
+        in_numbered_list = names_milestones(text);
+    }
+    for milestone in listed.into_iter().chain(numbered) {
         if !milestones.iter().any(|m| m.id.eq_ignore_ascii_case(&milestone.id)) {
             milestones.push(milestone);
         }
     }
     milestones
-}
-
-/// A line's number and its bytes without the terminator.
-struct Line {
-    number: u32,
-    start: usize,
-    end: usize,
-}
-
-fn lines_of(text: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for (index, piece) in text.split('\n').enumerate() {
-        let end = start + piece.strip_suffix('\r').map_or(piece.len(), str::len);
-        if !(piece.is_empty() && start == text.len()) {
-            lines.push(Line { number: u32::try_from(index + 1).unwrap_or(u32::MAX), start, end });
-        }
-        start += piece.len() + 1;
-    }
-    lines
 }
 
 /// Header cells of a milestone table, by position.
@@ -155,31 +168,39 @@ impl TableShape {
     }
 }
 
-fn table_milestones(markdown: &str, lines: &[Line]) -> Vec<Milestone> {
-    let mut milestones = Vec::new();
-    let mut shape: Option<TableShape> = None;
-    let mut previous_was_table = false;
-    for line in lines {
-        let Some(cells) = table_cells(markdown, line) else {
-            shape = None;
-            previous_was_table = false;
-            continue;
-        };
-        if !previous_was_table {
-            shape = TableShape::from_header(&cells);
-        } else if let Some(shape) = &shape {
-            if !is_separator_row(&cells) {
-                milestones.extend(shape.milestone(&cells, line.number));
-            }
+/// Reads milestone tables row by row: a header that names the columns,
+/// its separator row, then one milestone per row.
+#[derive(Default)]
+struct TableReader {
+    shape: Option<TableShape>,
+    in_table: bool,
+}
+
+impl TableReader {
+    fn row(&mut self, markdown: &str, line: &Line) -> Option<Milestone> {
+        let cells = table_cells(markdown, line)?;
+        let first_row = !self.in_table;
+        self.in_table = true;
+        if first_row {
+            self.shape = TableShape::from_header(&cells);
+            return None;
         }
-        previous_was_table = true;
+        let shape = self.shape.as_ref()?;
+        (!is_separator_row(&cells)).then(|| shape.milestone(&cells, line.number)).flatten()
     }
-    milestones
+
+    fn end(&mut self) {
+        self.shape = None;
+        self.in_table = false;
+    }
 }
 
 /// The cells of a table row, trimmed, each with its raw byte range.
 fn table_cells(markdown: &str, line: &Line) -> Option<Vec<(String, Range<usize>)>> {
     let raw = &markdown[line.start..line.end];
+    if raw.trim_ascii_start().as_bytes().first() != Some(&b'|') {
+        return None;
+    }
     let open = raw.find('|').filter(|at| raw[..*at].trim().is_empty())?;
     let mut cells = Vec::new();
     let mut start = line.start + open + 1;
@@ -223,8 +244,9 @@ fn split_done(text: &str) -> (&str, Option<NaiveDate>) {
 /// `- M1 (2025-09-26 → 2025-09-27): title` or `- M2 (2025-09-27): title`.
 fn bullet_milestone(markdown: &str, line: &Line) -> Option<Milestone> {
     let raw = &markdown[line.start..line.end];
-    let rest = raw.trim_start().strip_prefix(['-', '*'])?.trim_start();
-    let (id, rest) = rest.split_once(' ')?;
+    let rest = raw.trim_ascii_start().strip_prefix(['-', '*'])?.trim_ascii_start();
+    let space = rest.bytes().position(|b| b == b' ')?;
+    let (id, rest) = (&rest[..space], &rest[space + 1..]);
     if !looks_like_milestone_id(id) {
         return None;
     }
@@ -251,42 +273,25 @@ fn bullet_milestone(markdown: &str, line: &Line) -> Option<Milestone> {
 }
 
 fn looks_like_milestone_id(id: &str) -> bool {
-    id.starts_with(|c: char| c.is_ascii_alphabetic())
-        && id.chars().any(|c| c.is_ascii_digit())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-/// `1. Restore production auth … (Target: 2025-10-16)` items after a line
-/// that names milestones (a heading or plain text), until the list ends.
-fn numbered_milestones(markdown: &str, lines: &[Line]) -> Vec<Milestone> {
-    let mut found = Vec::new();
-    let mut in_list = false;
-    for line in lines {
-        let raw = &markdown[line.start..line.end];
-        let text = raw.trim();
-        if let Some(item) = numbered_item(text) {
-            if in_list {
-                found.push(numbered_milestone(item, found.len() + 1, line));
-            }
-            continue;
-        }
-        if text.is_empty() {
-            continue;
-        }
-        in_list = names_milestones(text);
-    }
-    found
+    let bytes = id.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        && bytes.iter().any(u8::is_ascii_digit)
 }
 
 /// A short line, heading or not, that says it introduces milestones.
 fn names_milestones(text: &str) -> bool {
-    let text = text.trim_start_matches('#').trim();
-    text.len() <= 80 && text.to_ascii_lowercase().contains("milestone") && !text.starts_with(['-', '*', '|'])
+    const WORD: &[u8] = b"milestone";
+    if text.starts_with(['-', '*', '|']) {
+        return false;
+    }
+    let text = text.trim_start_matches('#').trim_ascii();
+    text.len() <= 80 && text.as_bytes().windows(WORD.len()).any(|window| window.eq_ignore_ascii_case(WORD))
 }
 
 /// The text of `3. text` or `3) text`.
 fn numbered_item(text: &str) -> Option<&str> {
-    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     (digits > 0).then_some(())?;
     text[digits..].strip_prefix(['.', ')'])?.strip_prefix(' ').map(str::trim)
 }

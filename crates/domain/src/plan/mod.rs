@@ -5,6 +5,7 @@ mod csv_document;
 pub mod diff;
 mod edit;
 mod graph;
+mod lines;
 mod lint;
 mod markdown;
 mod milestones;
@@ -17,7 +18,10 @@ mod status;
 mod task;
 mod task_id;
 
+use std::ops::Range;
 use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
 
 use rustc_hash::FxHashMap;
 
@@ -348,42 +352,44 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
     };
     let mut cells = Cells::default();
     cells.push_row(REQUIRED_COLUMNS);
-    let id_of = |number: u32| markdown.tasks.iter().find(|t| t.number == number).map(|t| t.id.as_str());
-    let mut rows = Vec::with_capacity(markdown.tasks.len());
+    // The first section with each number, as a reader of the document finds it.
+    let mut by_number: FxHashMap<u32, &str> = FxHashMap::default();
     for task in &markdown.tasks {
-        let owners = task.owners.join(" / ");
-        let dependencies: Vec<&str> = task.depends_on.iter().filter_map(|&n| id_of(n)).collect();
-        let dependencies = dependencies.join(", ");
+        by_number.entry(task.number).or_insert(task.id.as_str());
+    }
+    let id_of = |number: u32| by_number.get(&number).copied();
+    let mut rows = Vec::with_capacity(markdown.tasks.len());
+    // The composed cells of one row, written into one reused buffer.
+    let mut scratch = ComposedRow::default();
+    for task in &markdown.tasks {
+        scratch.clear();
+        let owners = scratch.joined(task.owners.iter().map(String::as_str), " / ");
+        let dependencies = scratch.joined(task.depends_on.iter().filter_map(|&n| id_of(n)), ", ");
         let (word, completed, notes) = match &task.status {
             Some(status) => {
                 let done = status.status.as_ref().is_ok_and(|s| *s == Status::Completed);
-                let date = status.date.valid().map(|d| d.to_string()).unwrap_or_default();
-                let mut note = [date.as_str(), status.note.as_str()]
-                    .iter()
-                    .filter(|p| !p.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" — ");
-                if let Some(by) = &status.by {
-                    note = format!("{note} ({by})").trim().to_owned();
-                }
-                (status.word.clone(), if done { date } else { String::new() }, note)
+                let date = status.date.valid();
+                let completed = date.filter(|_| done).map(|date| scratch.date(date));
+                let notes = scratch.status_note(date, &status.note, status.by.as_deref());
+                (status.word.as_str(), completed, notes)
             }
-            None => ("To Do".to_owned(), String::new(), String::new()),
+            None => ("To Do", None, 0..0),
         };
+        let text = scratch.text.as_str();
+        let completed = completed.map_or("", |range| &text[range]);
         let fields = [
             task.id.as_str(),
             "",
             &task.title,
-            &owners,
-            &word,
+            &text[owners],
+            word,
             "",
-            &dependencies,
+            &text[dependencies],
             "",
-            &completed,
+            completed,
             "",
             &task.acceptance,
-            &notes,
+            &text[notes],
             "",
         ];
         rows.push(cells.push_row(fields));
@@ -398,6 +404,71 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
             Task::new(task.id.clone(), TaskForm::Markdown, index, task.line, row, Arc::clone(&sheet))
         })
         .collect()
+}
+
+/// Cells composed from parts of a Markdown section (owners joined, a
+/// status note with its date and author), each a range of one buffer.
+#[derive(Default)]
+struct ComposedRow {
+    text: String,
+}
+
+impl ComposedRow {
+    fn clear(&mut self) {
+        self.text.clear();
+    }
+
+    fn joined<'a>(&mut self, parts: impl Iterator<Item = &'a str>, separator: &str) -> Range<usize> {
+        let start = self.text.len();
+        for (index, part) in parts.enumerate() {
+            if index > 0 {
+                self.text.push_str(separator);
+            }
+            self.text.push_str(part);
+        }
+        start..self.text.len()
+    }
+
+    /// `YYYY-MM-DD`, without the formatting machinery: every Markdown
+    /// task's status date passes here on every load.
+    fn date(&mut self, date: NaiveDate) -> Range<usize> {
+        let start = self.text.len();
+        let digits = |value: u32, width: usize, out: &mut String| {
+            for place in (0..width).rev() {
+                let digit = value / 10u32.pow(u32::try_from(place).unwrap_or(0)) % 10;
+                out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+            }
+        };
+        digits(u32::try_from(date.year()).unwrap_or(0), 4, &mut self.text);
+        self.text.push('-');
+        digits(date.month(), 2, &mut self.text);
+        self.text.push('-');
+        digits(date.day(), 2, &mut self.text);
+        start..self.text.len()
+    }
+
+    /// `2025-10-14 — note (by)`, from the parts a status line has.
+    fn status_note(&mut self, date: Option<NaiveDate>, note: &str, by: Option<&str>) -> Range<usize> {
+        let start = self.text.len();
+        if let Some(date) = date {
+            self.date(date);
+        }
+        if !note.is_empty() {
+            if self.text.len() > start {
+                self.text.push_str(" — ");
+            }
+            self.text.push_str(note);
+        }
+        if let Some(by) = by {
+            if self.text.len() > start {
+                self.text.push(' ');
+            }
+            self.text.push('(');
+            self.text.push_str(by);
+            self.text.push(')');
+        }
+        start..self.text.len()
+    }
 }
 
 /// A plan of the required columns and `rows`, for unit tests.
@@ -418,6 +489,22 @@ mod tests {
     fn plan(rows: &[&str]) -> Plan {
         let text = format!("{}\n{}\n", header(), rows.join("\n"));
         Plan::parse(text, None).expect("plan parses")
+    }
+
+    #[test]
+    fn markdown_sections_read_as_tasks_with_their_status_line_as_notes() {
+        let markdown = "Task 1 — Base\n\n- ID: T1\n- Owner (R/A): ops\n- Status: Done — 2025-10-16 — shipped (ops)\n\n\
+Task 2 — Next\n\n- ID: T2\n- Owner (R/A): backend / data\n- Dependencies: Task 1\n- Status: To Do\n";
+        let plan = Plan::parse_files(None, Some(markdown)).expect("a Markdown-only plan parses");
+        assert!(!plan.has_csv());
+        let t1 = &plan.tasks()[0];
+        assert_eq!(
+            (t1.status(), t1.notes(), t1.get(Column::CompletionDate)),
+            (Some(Status::Completed), "2025-10-16 — shipped (ops)", "2025-10-16")
+        );
+        let t2 = &plan.tasks()[1];
+        assert_eq!((t2.owner(), t2.notes(), t2.get(Column::Dependencies)), ("backend / data", "", "T1"));
+        assert_eq!(plan.dependencies_of(1), [0]);
     }
 
     #[test]

@@ -64,15 +64,22 @@ impl FromStr for Status {
             "completed" | "done" => return Ok(Status::Completed),
             _ => {}
         }
-        let folded: String =
-            raw.trim().chars().filter(|c| !matches!(c, '-' | '_' | ' ')).flat_map(char::to_lowercase).collect();
-        match folded.as_str() {
-            "todo" | "open" | "notstarted" => Ok(Status::Todo),
-            "inprogress" | "busy" | "wip" | "started" | "doing" => Ok(Status::InProgress),
-            "blocked" => Ok(Status::Blocked),
-            "deferred" | "postponed" => Ok(Status::Deferred),
-            "completed" | "done" | "complete" => Ok(Status::Completed),
-            _ => Err(UnknownStatus(raw.trim().to_owned())),
+        // Folded on the stack: every status of every Markdown task passes here.
+        let unknown = || UnknownStatus(raw.trim().to_owned());
+        let mut folded = [0u8; 12];
+        let mut len = 0;
+        for byte in raw.trim().bytes().filter(|b| !matches!(b, b'-' | b'_' | b' ')) {
+            let slot = folded.get_mut(len).ok_or_else(unknown)?;
+            *slot = byte.to_ascii_lowercase();
+            len += 1;
+        }
+        match &folded[..len] {
+            b"todo" | b"open" | b"notstarted" => Ok(Status::Todo),
+            b"inprogress" | b"busy" | b"wip" | b"started" | b"doing" => Ok(Status::InProgress),
+            b"blocked" => Ok(Status::Blocked),
+            b"deferred" | b"postponed" => Ok(Status::Deferred),
+            b"completed" | b"done" | b"complete" => Ok(Status::Completed),
+            _ => Err(unknown()),
         }
     }
 }
