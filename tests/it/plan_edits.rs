@@ -101,13 +101,15 @@ async fn people_without_rights_are_told_who_can_grant_them() {
     app.slash(DANA, "iam frontend").await;
     let refused = app.slash(DANA, "note FE-004 design approved").await.shown_text();
     assert!(refused.contains("You can't change FE-004 yet"), "iam alone grants nothing: {refused}");
-    assert!(refused.contains(&format!("Editors: <@{EDITOR}>")), "{refused}");
+    assert!(refused.contains(&format!("Editors: {EDITOR}.")), "{refused}");
+    assert!(!refused.contains("<@"), "editors are named, never pinged: {refused}");
 
     let not_editor = app.slash(DANA, &format!("grant <@{DANA}|dana> frontend")).await.shown_text();
     assert!(not_editor.contains("Only plan editors"), "{not_editor}");
 
     let granted = app.slash(EDITOR, &format!("grant <@{DANA}|dana> Frontend")).await.shown_text();
-    assert!(granted.contains(&format!("<@{DANA}> can now change frontend's tasks.")), "{granted}");
+    assert!(granted.contains(&format!("{DANA} (frontend) can now change frontend's tasks.")), "{granted}");
+    assert!(!granted.contains("<@"), "{granted}");
     let queued = app.slash(DANA, "note FE-004 design approved").await.shown_text();
     assert!(queued.contains("Queued"), "{queued}");
     let other_role = app.slash(DANA, "done DEVOPS-035").await.shown_text();
@@ -116,6 +118,13 @@ async fn people_without_rights_are_told_who_can_grant_them() {
     app.slash(EDITOR, &format!("revoke <@{DANA}> frontend")).await;
     let revoked = app.slash(DANA, "note FE-004 again").await.shown_text();
     assert!(revoked.contains("You can't change FE-004 yet"), "{revoked}");
+
+    // Once Slack told planbot the editor's name (the standup reads profiles),
+    // refusals use it.
+    let editor = EDITOR.parse().unwrap();
+    app.store.standups().save_profile(&editor, Some("Ed Kamau"), None, chrono::Utc::now()).await.unwrap();
+    let refused = app.slash(DANA, "note FE-004 once more").await.shown_text();
+    assert!(refused.contains("Editors: Ed Kamau."), "{refused}");
 }
 
 #[tokio::test]

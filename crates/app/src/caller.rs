@@ -38,3 +38,24 @@ pub async fn may_change(
     }
     Ok(store.granted_roles(user).await?.iter().any(|role| task.owned_by(role)))
 }
+
+/// How a reply names people without pinging them: the name Slack gave
+/// their profile (learned by the standup), else the owner role they
+/// claimed, else their id as plain text. Never a `<@U…>` mention, which
+/// would notify someone who did not ask to be.
+pub async fn names_of(store: &dyn Store, users: &[SlackUserId]) -> Result<Vec<String>, StoreError> {
+    let members = store.standups().standup_members().await?;
+    let mut names = Vec::with_capacity(users.len());
+    for user in users {
+        let profile = members.iter().find(|m| m.user == *user).and_then(|m| m.name.clone());
+        let name = match profile {
+            Some(name) => name,
+            None => match store.roles_of(user).await?.into_iter().next() {
+                Some(role) => format!("{user} ({role})"),
+                None => user.to_string(),
+            },
+        };
+        names.push(name);
+    }
+    Ok(names)
+}

@@ -9,7 +9,7 @@ use super::card::{find_task, missing_task};
 use super::grammar::EditAction;
 use super::lists::resolve_owner;
 use super::{CommandError, Context};
-use crate::caller::{Caller, may_change, who_are_you};
+use crate::caller::{Caller, may_change, names_of, who_are_you};
 use planbot_domain::people::SlackUserId;
 use planbot_domain::plan::{Change, Edit, Status, Task, TaskForm, TaskId, unsafe_cell_start};
 use planbot_reply::{Block, Button, Reply, Text, clip, echo};
@@ -201,10 +201,8 @@ async fn refuse_unless_allowed(
     if ctx.editors.is_empty() {
         text = text.and_plain(" No editors are set up: an admin lists them in PLAN_EDITORS.");
     } else {
-        text = text.and_plain(" Editors:");
-        for editor in ctx.editors {
-            text = text.and_plain(" ").and_mention(editor);
-        }
+        let names = names_of(store, ctx.editors).await?;
+        text = text.and_plain(format!(" Editors: {}.", names.join(", ")));
     }
     Ok(Some(Reply::message(text).refusal()))
 }
@@ -394,10 +392,13 @@ pub async fn grant(
     let text = if revoke {
         let removed = store.revoke_role(&user, role).await?;
         let verb = if removed { "can no longer change" } else { "had no grant to change" };
-        Text::default().and_mention(&user).and_plain(format!(" {verb} {role}'s tasks."))
+        Text::plain(format!("{} {verb} {role}'s tasks.", names_of(store, std::slice::from_ref(&user)).await?.join("")))
     } else {
         store.grant_role(&user, role, caller.user, ctx.now).await?;
-        Text::default().and_mention(&user).and_plain(format!(" can now change {role}'s tasks."))
+        Text::plain(format!(
+            "{} can now change {role}'s tasks.",
+            names_of(store, std::slice::from_ref(&user)).await?.join("")
+        ))
     };
     Ok(Reply::message(text))
 }
