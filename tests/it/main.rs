@@ -6,6 +6,7 @@
 
 mod support;
 
+mod architecture;
 mod change_feed;
 mod chaos;
 mod cli;
