@@ -162,14 +162,13 @@ async fn on_command(
     let (app, _) = shared(&states).await?;
     let payload = serde_json::to_value(&event)?;
     let slash = SlashCommand::from_value(&payload)?;
-    let reply = match app.slash_command(&slash).await {
-        Ok(reply) => reply,
+    match app.slash_command_rendered(&slash).await {
+        Ok(answer) => Ok(serde_json::from_slice(&answer.json)?),
         Err(error) => {
             tracing::error!(error = %error, "command failed");
-            error.apology()
+            Ok(command_response(&error.apology()))
         }
-    };
-    Ok(command_response(&reply))
+    }
 }
 
 async fn on_interaction(

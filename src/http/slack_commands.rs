@@ -4,12 +4,10 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::ack::HttpAck;
 use super::{AppError, AppState, verify};
-use planbot_app::dispatch::Ack;
 use planbot_slack::{SlashCommand, SlashCommandForm};
 
 pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
@@ -19,6 +17,6 @@ pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body
         // Slack checks the app's certificate now and then; it wants a 200.
         SlashCommandForm::SslCheck => return Ok(StatusCode::OK.into_response()),
     };
-    let reply = state.app.slash_command(&slash).await?;
-    Ok(HttpAck(Ack::Reply(reply)).into_response())
+    let answer = state.app.slash_command_rendered(&slash).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], answer.json).into_response())
 }

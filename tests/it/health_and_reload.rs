@@ -11,7 +11,8 @@ const CSV: &str = "docs/autorisen_project_plan.csv";
 const MD: &str = "docs/project_plan.md";
 const EXAMPLE_CSV: &str = include_str!("../../examples/autorisen/docs/autorisen_project_plan.csv");
 const EXAMPLE_MD: &str = include_str!("../../examples/autorisen/docs/project_plan.md");
-use support::{TestApp, USER, csv, databases, example_app};
+use planbot::clock::ManualClock;
+use support::{TestApp, USER, Writable, csv, databases, example_app};
 
 #[tokio::test]
 async fn alive_and_heartbeat_answer_without_a_signature() {
@@ -69,6 +70,33 @@ async fn an_edited_plan_file_is_picked_up_on_refresh() {
     let shown = app.slash(USER, "status B-2").await.shown_text();
     assert!(shown.contains("second task"), "{shown}");
     assert!(!app.plan.refresh().await.expect("unchanged"), "no change, no reload");
+}
+
+/// Answers are rendered once per plan version and day; asking again
+/// after either changes must never show the old answer.
+#[tokio::test]
+async fn the_same_question_is_answered_afresh_when_the_plan_or_the_day_changes() {
+    let folder = PlanFolder::new(&csv(&["A-1,,first,ops,todo,,,,,,,,"]));
+    let milestones = "| ID | Milestone | Target |\n|---|---|---|\n| M1 | Launch | 2030-01-02 |\n";
+    std::fs::write(folder.dir.path().join("docs/project_plan.md"), milestones).unwrap();
+    let noon = chrono::DateTime::parse_from_rfc3339("2030-01-01T12:00:00Z").unwrap().to_utc();
+    let clock = Arc::new(ManualClock::new(noon));
+    let writable = Writable { writer: folder.source(), editors: vec![], clock: Some(clock.clone()), slack: None };
+    let app = TestApp::start_with(folder.source(), databases::sqlite().await, Some(writable)).await;
+
+    for _ in 0..2 {
+        let shown = app.slash(USER, "milestones").await.shown_text();
+        assert!(shown.contains("*M1* Launch — target 2030-01-02 · due tomorrow"), "{shown}");
+        assert!(app.slash(USER, "status A-1").await.shown_text().contains("*Status*\ntodo"));
+    }
+    clock.advance(std::time::Duration::from_secs(2 * 24 * 3600));
+    let shown = app.slash(USER, "milestones").await.shown_text();
+    assert!(shown.contains("⚠️ *M1* Launch — overdue since 2030-01-02"), "the next day's answer: {shown}");
+
+    folder.write(&csv(&["A-1,,first,ops,completed,,,,2030-01-03,,,,"]));
+    assert!(app.plan.refresh().await.expect("reloads"));
+    let shown = app.slash(USER, "status A-1").await.shown_text();
+    assert!(shown.contains("*Status*\ncompleted"), "the new plan's answer: {shown}");
 }
 
 #[tokio::test]

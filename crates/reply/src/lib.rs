@@ -31,7 +31,7 @@ pub fn echo(typed: &str) -> String {
     clip(typed.trim(), MAX_ECHO_CHARS)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Visibility {
     /// Only the person who asked sees it (Slack's default).
     Ephemeral,

@@ -5,7 +5,7 @@ use planbot_reply::Visibility;
 
 /// A question about the plan, as typed (ids and names are resolved
 /// against the plan when answering, so a miss can suggest the right one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
     Help,
     Overview,
@@ -51,7 +51,7 @@ pub enum Command {
 }
 
 /// What an edit command asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EditAction {
     SetStatus {
         status: Status,
@@ -66,7 +66,7 @@ pub enum EditAction {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Request {
     pub command: Command,
     pub visibility: Visibility,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{App, DispatchError};
+use super::{App, DispatchError, RenderedAnswer};
 use crate::caller::Caller;
 use crate::command::{self, Command, Context, Request, card, edits, help, lists, overview, people};
 use crate::standup;
@@ -85,6 +85,41 @@ impl App {
                 Ok(Reply::message(Text::plain("Working on it: the answer follows here in a moment.")))
             }
         }
+    }
+
+    /// A slash command's acknowledgement as Slack receives it. A plan
+    /// question is answered from the answers already rendered for this
+    /// plan version and day when there is one; anything else is answered
+    /// as [`App::slash_command`] does, then rendered.
+    pub async fn slash_command_rendered(
+        self: &Arc<Self>,
+        slash: &SlashCommand,
+    ) -> Result<RenderedAnswer, DispatchError> {
+        let request = command::parse(&slash.text);
+        let cacheable = request.command.answered_from_memory()
+            && slash.command.eq_ignore_ascii_case(&self.command_name)
+            && self.plan.is_loaded();
+        if !cacheable {
+            return Ok(render(&self.slash_command(slash).await?));
+        }
+        let started = Instant::now();
+        let (plan, today) = (self.plan.current(), self.clock.today());
+        if let Some(answer) = self.answers.get(&plan, today, &request) {
+            let request_id = slash.trigger_id.as_deref().unwrap_or("");
+            let verb = request.command.verb();
+            let _span =
+                tracing::info_span!("command", request_id, user = %slash.user_id, verb, cached = true).entered();
+            let outcome = if answer.refused { Outcome::Refused } else { Outcome::Answered };
+            self.record(slash, &request, started.elapsed(), outcome);
+            return Ok(answer);
+        }
+        let answer = render(&self.answer_slash(slash, &request).await?);
+        // Kept under the version it was answered from: a plan reloaded
+        // meanwhile starts a new set.
+        if Arc::ptr_eq(&plan, &self.plan.current()) {
+            self.answers.put(&plan, today, &request, answer.clone());
+        }
+        Ok(answer)
     }
 
     async fn answer_slash(&self, slash: &SlashCommand, request: &Request) -> Result<Reply, DispatchError> {
@@ -232,6 +267,14 @@ impl App {
             });
         }
     }
+}
+
+/// A reply as the JSON body of Slack's acknowledgement.
+fn render(reply: &Reply) -> RenderedAnswer {
+    let body = planbot_slack::blocks::command_response(reply);
+    // A `Value` always serialises; the fallback keeps the type honest.
+    let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    RenderedAnswer { json: bytes::Bytes::from(json), refused: reply.refused }
 }
 
 /// How a command ended, as counted.

@@ -11,6 +11,7 @@
 //! ```
 
 mod answer;
+mod answer_cache;
 mod assemble;
 mod events;
 mod inbox;
@@ -33,6 +34,7 @@ use planbot_source::LivePlan;
 use planbot_store::{CommandLog, Store, StoreError};
 
 pub use answer::PlanSnapshot;
+pub use answer_cache::RenderedAnswer;
 pub use assemble::{Parts, Services};
 pub use inbox::InboxWorker;
 
@@ -117,6 +119,8 @@ pub struct App {
     inbox_wake: Notify,
     /// The slash command this app answers (`/plan`).
     command_name: String,
+    /// Plan questions answered and rendered once per plan version and day.
+    answers: answer_cache::AnswerCache,
 }
 
 impl App {
@@ -138,6 +142,7 @@ impl App {
             command_log: None,
             inbox_wake: Notify::new(),
             command_name: DEFAULT_COMMAND.to_owned(),
+            answers: answer_cache::AnswerCache::default(),
         }
     }
 
