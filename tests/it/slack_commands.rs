@@ -182,14 +182,25 @@ async fn iam_refuses_a_role_no_task_has_and_suggests_one() {
 }
 
 #[tokio::test]
-async fn answered_commands_are_logged_with_user_verb_and_task() {
+async fn commands_that_act_are_logged_with_user_and_questions_are_counted_per_minute() {
     let app = example_app().await;
-    app.slash(USER, "status DEVOPS-035").await;
+    app.slash(USER, "iam devops").await;
     let logged = app.logged_commands(1).await;
-    assert_eq!(logged[0].verb, "status");
-    assert_eq!(logged[0].task_id.as_deref(), Some("DEVOPS-035"));
+    assert_eq!(logged[0].verb, "iam");
     assert_eq!(logged[0].user.as_ref().map(|u| u.as_str()), Some(USER));
     assert_eq!(logged[0].channel.as_deref(), Some("C2147483705"));
+
+    for text in ["status DEVOPS-035", "status AUTH-005", "blockers", "status NOPE-1"] {
+        app.slash(USER, text).await;
+    }
+    let counted = app.counted_questions(4).await;
+    let answered = |verb: &str, outcome: &str| {
+        counted.iter().filter(|c| c.verb == verb && c.outcome == outcome).map(|c| c.answered).sum::<u64>()
+    };
+    assert_eq!(answered("status", "answered"), 2);
+    assert_eq!(answered("status", "refused"), 1, "an unknown id is counted as refused");
+    assert_eq!(answered("blockers", "answered"), 1);
+    assert_eq!(app.logged_commands(1).await.len(), 1, "questions add no rows: {:?}", app.logged_commands(1).await);
 }
 
 #[tokio::test]
@@ -220,9 +231,9 @@ mod signatures {
         assert_eq!(response.status, StatusCode::UNAUTHORIZED);
         assert!(!response.body.contains("DEVOPS-035"));
         app.slash(USER, "help").await;
-        let logged = app.logged_commands(1).await;
-        assert_eq!(logged.len(), 1);
-        assert_eq!(logged[0].verb, "help");
+        let counted = app.counted_questions(1).await;
+        assert_eq!(counted.len(), 1, "{counted:?}");
+        assert_eq!((counted[0].verb.as_str(), counted[0].answered), ("help", 1));
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use planbot::plan::{Change, Edit, Status};
 use planbot::slack::SlackUserId;
-use planbot::store::{CommandRecord, EditState, JobKey, JobKind, JobState, NewEdit, Settlement, Store};
+use planbot::store::{CommandRecord, EditState, JobKey, JobKind, JobState, NewEdit, Settlement, Store, UsageCount};
 
 fn user(id: &str) -> SlackUserId {
     id.parse().expect("user id")
@@ -46,6 +46,26 @@ async fn the_command_log_returns_newest_first_with_every_field(store: Arc<dyn St
     store.record_commands(&[first.clone(), second.clone()]).await.unwrap();
     assert_eq!(store.recent_commands(10).await.unwrap(), [second.clone(), first]);
     assert_eq!(store.recent_commands(1).await.unwrap(), [second]);
+}
+
+async fn usage_counts_add_up_per_minute_verb_and_outcome(store: Arc<dyn Store>) {
+    let minute = Utc.with_ymd_and_hms(2026, 11, 21, 10, 0, 0).unwrap();
+    let count = |verb: &str, answered, total_us, max_us| UsageCount {
+        minute,
+        verb: verb.into(),
+        outcome: "answered".into(),
+        answered,
+        latency_total: Duration::from_micros(total_us),
+        latency_max: Duration::from_micros(max_us),
+    };
+    store.add_usage(&[count("status", 3, 900, 500), count("blockers", 1, 40, 40)]).await.unwrap();
+    store.add_usage(&[count("status", 2, 100, 70)]).await.unwrap();
+    let later = UsageCount { minute: minute + chrono::Duration::minutes(1), ..count("status", 1, 10, 10) };
+    store.add_usage(std::slice::from_ref(&later)).await.unwrap();
+
+    let counted = store.usage_since(minute).await.unwrap();
+    assert_eq!(counted, [count("blockers", 1, 40, 40), count("status", 5, 1000, 500), later.clone()]);
+    assert_eq!(store.usage_since(later.minute).await.unwrap(), [later]);
 }
 
 async fn migrations_can_run_again(store: Arc<dyn Store>) {
@@ -299,6 +319,7 @@ support::on_both_engines!(
     roles_are_kept_in_the_order_given_and_replaced_whole,
     people_are_found_by_role_ignoring_case,
     the_command_log_returns_newest_first_with_every_field,
+    usage_counts_add_up_per_minute_verb_and_outcome,
     migrations_can_run_again,
     queued_edits_round_trip_and_a_repeated_key_is_queued_once,
     a_claimed_edit_is_held_until_its_lease_ends,

@@ -21,8 +21,8 @@ pub struct SlashCommand {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SlashCommandError {
-    #[error("the form is not a slash command: {0}")]
-    Form(#[from] serde_urlencoded::de::Error),
+    #[error("the form is not a slash command: it has no `{0}` field")]
+    MissingField(&'static str),
     #[error("the payload is not a slash command: {0}")]
     Json(#[from] serde_json::Error),
     #[error(transparent)]
@@ -37,11 +37,35 @@ pub enum SlashCommandForm {
     SslCheck,
 }
 
-#[derive(Deserialize)]
-struct SslCheck {
-    ssl_check: Option<String>,
+/// The form's fields as they arrive, each at most once.
+#[derive(Default)]
+struct FormFields {
+    user_id: Option<String>,
+    user_name: Option<String>,
+    command: Option<String>,
+    text: Option<String>,
+    team_id: Option<String>,
+    channel_id: Option<String>,
+    response_url: Option<String>,
+    trigger_id: Option<String>,
 }
 
+impl FormFields {
+    fn into_command(self) -> Result<SlashCommand, SlashCommandError> {
+        Ok(SlashCommand {
+            user_id: self.user_id.ok_or(SlashCommandError::MissingField("user_id"))?.parse()?,
+            user_name: self.user_name,
+            command: self.command.ok_or(SlashCommandError::MissingField("command"))?,
+            text: self.text.unwrap_or_default(),
+            team_id: self.team_id,
+            channel_id: self.channel_id,
+            response_url: self.response_url,
+            trigger_id: self.trigger_id,
+        })
+    }
+}
+
+/// A Socket Mode payload, which carries the same fields as JSON.
 #[derive(Deserialize)]
 struct Form {
     user_id: String,
@@ -56,12 +80,25 @@ struct Form {
 }
 
 impl SlashCommand {
+    /// One pass over the form (it is on every command's path); a field
+    /// Slack sends twice keeps its first value.
     pub fn parse(body: &[u8]) -> Result<SlashCommandForm, SlashCommandError> {
-        let check: SslCheck = serde_urlencoded::from_bytes(body)?;
-        if check.ssl_check.as_deref() == Some("1") {
-            return Ok(SlashCommandForm::SslCheck);
+        let mut form = FormFields::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            let slot = match key.as_ref() {
+                "ssl_check" if value == "1" => return Ok(SlashCommandForm::SslCheck),
+                "user_id" => &mut form.user_id,
+                "user_name" => &mut form.user_name,
+                "command" => &mut form.command,
+                "text" => &mut form.text,
+                "team_id" => &mut form.team_id,
+                "channel_id" => &mut form.channel_id,
+                "response_url" => &mut form.response_url,
+                "trigger_id" => &mut form.trigger_id,
+                _ => continue,
+            };
+            slot.get_or_insert_with(|| value.into_owned());
         }
-        let form: Form = serde_urlencoded::from_bytes(body)?;
         Ok(SlashCommandForm::Command(form.into_command()?))
     }
 
@@ -107,8 +144,10 @@ mod tests {
     }
 
     #[test]
-    fn a_form_without_a_user_is_rejected() {
-        assert!(SlashCommand::parse(b"command=%2Fplan&text=").is_err());
+    fn a_form_without_a_user_or_command_is_rejected_by_name() {
+        let missing = SlashCommand::parse(b"command=%2Fplan&text=").unwrap_err();
+        assert_eq!(missing.to_string(), "the form is not a slash command: it has no `user_id` field");
+        assert!(SlashCommand::parse(b"user_id=U2CERLKJA&text=x").is_err());
         assert!(SlashCommand::parse(b"command=%2Fplan&user_id=nobody").is_err());
     }
 }

@@ -81,6 +81,18 @@ pub struct CommandRecord {
     pub outcome: String,
 }
 
+/// How often one question was answered in one minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageCount {
+    /// The minute's start.
+    pub minute: DateTime<Utc>,
+    pub verb: String,
+    pub outcome: String,
+    pub answered: u64,
+    pub latency_total: Duration,
+    pub latency_max: Duration,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn engine(&self) -> Engine;
@@ -116,6 +128,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest commands first.
     async fn recent_commands(&self, limit: u32) -> Result<Vec<CommandRecord>, StoreError>;
+
+    /// Adds `counts` to the minutes they belong to.
+    async fn add_usage(&self, counts: &[UsageCount]) -> Result<(), StoreError>;
+
+    /// The counted questions from `since` on, oldest minute first.
+    async fn usage_since(&self, since: DateTime<Utc>) -> Result<Vec<UsageCount>, StoreError>;
 
     /// Lets `user` change the tasks of `role` (granted by an editor).
     async fn grant_role(

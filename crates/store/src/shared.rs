@@ -120,23 +120,26 @@ macro_rules! impl_store_queries {
                 &self,
                 records: &[$crate::CommandRecord],
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                for record in records {
-                    sqlx::query(
-                        "INSERT INTO command_log (at_ms, slack_user_id, channel_id, verb, task_id, latency_us, outcome) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(record.at.timestamp_millis())
-                    .bind(record.user.as_ref().map(|u| u.as_str().to_owned()))
-                    .bind(record.channel.clone())
-                    .bind(record.verb.clone())
-                    .bind(record.task_id.clone())
-                    .bind(i64::try_from(record.latency.as_micros()).unwrap_or(i64::MAX))
-                    .bind(record.outcome.clone())
-                    .execute(&mut *tx)
-                    .await?;
+                if records.is_empty() {
+                    return Ok(());
                 }
-                tx.commit().await?;
+                // One statement per batch: the log is written under every
+                // answer's load, and a row costs far less than a statement.
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO command_log (at_ms, slack_user_id, channel_id, verb, task_id, latency_us, outcome) ",
+                );
+                insert.push_values(records, |mut row, record| {
+                    row.push_bind(record.at.timestamp_millis())
+                        .push_bind(record.user.as_ref().map(|u| u.as_str()))
+                        .push_bind(record.channel.as_deref())
+                        .push_bind(record.verb.as_str())
+                        .push_bind(record.task_id.as_deref())
+                        .push_bind(i64::try_from(record.latency.as_micros()).unwrap_or(i64::MAX))
+                        .push_bind(record.outcome.as_str());
+                });
+                // Each batch size is its own statement text; caching them
+                // would fill the connection's statement cache with one-offs.
+                insert.build().persistent(false).execute(&self.pool).await?;
                 Ok(())
             }
 
@@ -152,6 +155,45 @@ macro_rules! impl_store_queries {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter().map($crate::shared::CommandRow::into_record).collect()
+            }
+
+            async fn add_usage(&self, counts: &[$crate::UsageCount]) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for count in counts {
+                    sqlx::query(
+                        "INSERT INTO command_usage (minute_ms, verb, outcome, answered, latency_us_total, latency_us_max) \
+                         VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (minute_ms, verb, outcome) DO UPDATE SET \
+                         answered = command_usage.answered + excluded.answered, \
+                         latency_us_total = command_usage.latency_us_total + excluded.latency_us_total, \
+                         latency_us_max = CASE WHEN excluded.latency_us_max > command_usage.latency_us_max \
+                         THEN excluded.latency_us_max ELSE command_usage.latency_us_max END",
+                    )
+                    .bind(count.minute.timestamp_millis())
+                    .bind(count.verb.as_str())
+                    .bind(count.outcome.as_str())
+                    .bind(i64::try_from(count.answered).unwrap_or(i64::MAX))
+                    .bind($crate::shared::micros(count.latency_total))
+                    .bind($crate::shared::micros(count.latency_max))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn usage_since(
+                &self,
+                since: ::chrono::DateTime<::chrono::Utc>,
+            ) -> Result<Vec<$crate::UsageCount>, $crate::StoreError> {
+                let rows: Vec<$crate::shared::UsageRow> = sqlx::query_as(
+                    "SELECT minute_ms, verb, outcome, answered, latency_us_total, latency_us_max \
+                     FROM command_usage WHERE minute_ms >= $1 ORDER BY minute_ms, verb, outcome",
+                )
+                .bind(since.timestamp_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::shared::UsageRow::into_count).collect()
             }
 
             async fn grant_role(
@@ -360,7 +402,7 @@ pub(crate) use impl_store_queries;
 
 use std::time::Duration;
 
-use super::{CommandRecord, StoreError};
+use super::{CommandRecord, StoreError, UsageCount};
 use planbot_domain::people::SlackUserId;
 
 pub(crate) fn parse_user(raw: &str) -> Result<SlackUserId, StoreError> {
@@ -376,6 +418,37 @@ pub(crate) struct CommandRow {
     task_id: Option<String>,
     latency_us: i64,
     outcome: String,
+}
+
+/// Microseconds as the database stores them.
+pub(crate) fn micros(duration: Duration) -> i64 {
+    i64::try_from(duration.as_micros()).unwrap_or(i64::MAX)
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UsageRow {
+    minute_ms: i64,
+    verb: String,
+    outcome: String,
+    answered: i64,
+    latency_us_total: i64,
+    latency_us_max: i64,
+}
+
+impl UsageRow {
+    pub(crate) fn into_count(self) -> Result<UsageCount, StoreError> {
+        let minute = chrono::DateTime::from_timestamp_millis(self.minute_ms)
+            .ok_or_else(|| StoreError::Corrupt(format!("command_usage.minute_ms {}", self.minute_ms)))?;
+        let micros = |value: i64| Duration::from_micros(u64::try_from(value).unwrap_or(0));
+        Ok(UsageCount {
+            minute,
+            verb: self.verb,
+            outcome: self.outcome,
+            answered: u64::try_from(self.answered).unwrap_or(0),
+            latency_total: micros(self.latency_us_total),
+            latency_max: micros(self.latency_us_max),
+        })
+    }
 }
 
 impl CommandRow {

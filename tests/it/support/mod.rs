@@ -378,6 +378,20 @@ impl TestApp {
         }
         panic!("the command log never reached {count} records");
     }
+
+    /// Waits until the log's usage counts add up to `total` questions
+    /// (they are written off the request path), then returns them.
+    pub async fn counted_questions(&self, total: u64) -> Vec<planbot::store::UsageCount> {
+        let since = chrono::DateTime::UNIX_EPOCH;
+        for _ in 0..300 {
+            let counts = self.store.usage_since(since).await.expect("usage readable");
+            if counts.iter().map(|count| count.answered).sum::<u64>() >= total {
+                return counts;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the command log never counted {total} questions");
+    }
 }
 
 /// `sha256=<hex HMAC-SHA256(secret, body)>`, GitHub's webhook signature.

@@ -239,33 +239,38 @@ impl App {
         .refusal()
     }
 
-    /// One structured log line, one command-log row and one count per
-    /// answered command.
+    /// One structured log line and one metric per answered command, and a
+    /// command-log row for one that acts for someone (a question about the
+    /// plan is only counted in the log's per-minute usage).
     fn record(&self, slash: &SlashCommand, request: &Request, latency: Duration, outcome: Outcome) {
         let verb = request.command.verb();
         let ok = outcome != Outcome::Failed;
         metrics::counter!("planbot_commands_total", "verb" => verb, "outcome" => outcome.name()).increment(1);
-        let task_id = request.command.task_argument().map(str::to_owned);
+        let task_id = request.command.task_argument();
         tracing::info!(
             user = %slash.user_id,
             channel = slash.channel_id.as_deref().unwrap_or(""),
             verb,
-            task_id = task_id.as_deref().unwrap_or(""),
+            task_id = task_id.unwrap_or(""),
             latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
             ok,
             "answered /plan"
         );
-        if let Some(log) = &self.command_log {
-            log.record(CommandRecord {
-                at: self.clock.now(),
-                user: Some(slash.user_id.clone()),
-                channel: slash.channel_id.clone(),
-                verb: verb.to_owned(),
-                task_id,
-                latency,
-                outcome: if ok { "ok" } else { "error" }.to_owned(),
-            });
+        let Some(log) = &self.command_log else { return };
+        if request.command.answered_from_memory() {
+            // A question about the plan: counted, not logged one by one.
+            log.count(self.clock.now(), verb, outcome.name(), latency);
+            return;
         }
+        log.record(CommandRecord {
+            at: self.clock.now(),
+            user: Some(slash.user_id.clone()),
+            channel: slash.channel_id.clone(),
+            verb: verb.to_owned(),
+            task_id: task_id.map(str::to_owned),
+            latency,
+            outcome: if ok { "ok" } else { "error" }.to_owned(),
+        });
     }
 }
 
