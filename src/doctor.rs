@@ -10,9 +10,8 @@ use futures_util::StreamExt;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use crate::cli::manifest::BOT_SCOPES;
-use crate::cli::{PlanHome, plan_home};
 use crate::config::{Config, PlanSourceConfig};
+use crate::wiring::{BOT_SCOPES, PlanHome, describe_database, plan_home};
 use planbot_domain::plan::Severity;
 use planbot_github::{GitHubClient, GitHubError, GitHubPlan};
 use planbot_slack::probe::{ProbeError, SlackProbe};
@@ -94,7 +93,7 @@ pub async fn examine(config: &Config) -> Report {
 }
 
 async fn database(config: &Config) -> Vec<Finding> {
-    let where_ = crate::cli::describe_database(&config.database_url);
+    let where_ = describe_database(&config.database_url);
     let store = match planbot_store::connect(&config.database_url).await {
         Ok(store) => store,
         Err(error) => return vec![fix("database", error.to_string())],

@@ -13,6 +13,7 @@ pub mod doctor;
 pub mod http;
 pub mod metrics;
 pub mod socket;
+pub mod wiring;
 
 pub use http::{AppState, router};
 

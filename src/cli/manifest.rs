@@ -14,22 +14,6 @@ pub const TEMPLATE: &str = include_str!("../../manifest.yml");
 /// The host the template names, replaced by `--url`.
 const PLACEHOLDER: &str = "https://planbot-autorisen.herokuapp.com";
 
-/// The bot scopes the manifest asks for (`planbot doctor` checks the
-/// granted ones cover them).
-pub const BOT_SCOPES: [&str; 11] = [
-    "commands",
-    "chat:write",
-    "im:write",
-    "im:history",
-    "users:read",
-    "channels:history",
-    "groups:history",
-    "channels:read",
-    "groups:read",
-    "app_mentions:read",
-    "files:write",
-];
-
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("transport").required(true).args(["url", "socket_mode"])))]
 pub struct ManifestArgs {

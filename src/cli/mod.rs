@@ -18,10 +18,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError, Needs, PlanSourceConfig};
-use crate::github::{GitHubClient, GitHubPlan};
-use crate::source::{BuiltinExample, LoadError, LocalFolder, PlanSource};
+use crate::source::LoadError;
 use crate::store::{self, Store, StoreError};
-use crate::writeback::PlanWriter;
+use crate::wiring;
+pub(crate) use crate::wiring::PlanHome;
 
 #[derive(Debug, Parser)]
 #[command(name = "planbot", version, about = "Runs the autorisen project plan from Slack")]
@@ -131,26 +131,10 @@ fn init_tracing(default_filter: &str) {
     }
 }
 
-/// Where the plan is read from and, when it can be, written back to.
-pub(crate) struct PlanHome {
-    pub source: Arc<dyn PlanSource>,
-    pub writer: Option<Arc<dyn PlanWriter>>,
-}
-
+/// The plan's home as the configuration names it, with a client error
+/// told as a usage error.
 pub(crate) fn plan_home(config: &PlanSourceConfig) -> Result<PlanHome, CliError> {
-    Ok(match config {
-        // Compiled into the binary: nothing to write back to.
-        PlanSourceConfig::Builtin => PlanHome { source: Arc::new(BuiltinExample), writer: None },
-        PlanSourceConfig::Local { root, csv, markdown } => {
-            let folder = Arc::new(LocalFolder::new(root, csv, markdown));
-            PlanHome { source: folder.clone(), writer: Some(folder) }
-        }
-        PlanSourceConfig::GitHub { repo, csv, markdown, api_url, auth } => {
-            let client = GitHubClient::with_auth(api_url, auth.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
-            let plan = Arc::new(GitHubPlan::new(client, repo.clone(), csv, markdown));
-            PlanHome { source: plan.clone(), writer: Some(plan) }
-        }
-    })
+    wiring::plan_home(config).map_err(|e| CliError::Usage(e.to_string()))
 }
 
 pub(crate) async fn open_store(url: &str) -> Result<Arc<dyn Store>, CliError> {
@@ -164,16 +148,4 @@ async fn migrate() -> Result<ExitCode, CliError> {
     let store = open_store(&config.database_url).await?;
     println!("database migrations applied ({})", store.engine().name());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Where the data lives, without a password: a SQLite path or a
-/// PostgreSQL host and database.
-pub(crate) fn describe_database(url: &str) -> String {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-        return format!("sqlite {path}");
-    }
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    let without_query = host_and_db.split('?').next().unwrap_or_default();
-    format!("postgres {without_query}")
 }

@@ -110,7 +110,7 @@ impl Running {
             transports.push("Socket Mode".to_owned());
         }
         tracing::info!(
-            database = %super::describe_database(&config.database_url),
+            database = %crate::wiring::describe_database(&config.database_url),
             plan_source = %self.app.plan().source().describe(),
             tasks = self.app.plan().current().plan.tasks().len(),
             transports = %transports.join(" and "),
@@ -332,7 +332,7 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use crate::cli::describe_database;
+    use crate::wiring::describe_database;
 
     #[test]
     fn the_database_is_named_without_its_password() {

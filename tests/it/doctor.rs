@@ -106,10 +106,8 @@ async fn a_refused_bot_token_says_where_to_copy_the_right_one() {
 #[tokio::test]
 async fn missing_scopes_are_named_with_the_way_to_grant_them() {
     let world = World::healthy().await;
-    let granted: Vec<&str> = planbot::cli::manifest::BOT_SCOPES
-        .into_iter()
-        .filter(|s| *s != "groups:history" && *s != "files:write")
-        .collect();
+    let granted: Vec<&str> =
+        planbot::wiring::BOT_SCOPES.into_iter().filter(|s| *s != "groups:history" && *s != "files:write").collect();
     world.slack.set_scopes(&granted);
     let (report, passed) = world.doctor().await;
     assert_fix(&report, passed, "scopes", "lacks groups:history, files:write");

@@ -71,7 +71,7 @@ fn the_scopes_doctor_checks_are_the_ones_the_manifest_asks_for() {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(asked, planbot::cli::manifest::BOT_SCOPES);
+    assert_eq!(asked, planbot::wiring::BOT_SCOPES);
 }
 
 #[test]
