@@ -39,8 +39,7 @@ pub fn connector(api_url: &str) -> Result<Connector, SlackWebError> {
     http.set_connect_timeout(Some(CONNECT_TIMEOUT));
     http.enforce_http(false);
     let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(failed)?
+        .with_webpki_roots()
         .https_or_http()
         .enable_http1()
         .wrap_connector(http);

@@ -51,6 +51,12 @@ impl PlanFiles {
     pub fn parse(&self) -> Result<Plan, PlanError> {
         Plan::parse_files(self.csv.clone(), self.markdown.as_deref())
     }
+
+    /// Like [`PlanFiles::parse`], handing the CSV text to the plan rather
+    /// than copying it (a large plan is not held twice while it loads).
+    pub fn into_plan(self) -> Result<Plan, PlanError> {
+        Plan::parse_files(self.csv, self.markdown.as_deref())
+    }
 }
 
 /// Changes whenever either file changes (size and modification time).

@@ -222,7 +222,7 @@ async fn load_at(
     fingerprint: Fingerprint,
 ) -> Result<LoadedPlan, LoadError> {
     let files = source.load().await?;
-    let plan = files.parse().map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
+    let plan = files.into_plan().map_err(|error| LoadError::Plan { path: source.csv_display_path(), error })?;
     let damage = plan.damage();
     if !damage.is_empty() {
         let (csv, markdown) = (source.csv_display_path(), source.markdown_display_path());
