@@ -1,15 +1,35 @@
-//! The Markdown plan reader (milestones, and the plan read with it):
-//! never a panic, whatever the document holds.
+//! The Markdown plan reader and its edits: whatever the document holds,
+//! reading it, linting it, rewriting a task's status line and closing a
+//! milestone never panic, and an edit leaves a document that reads again.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use planbot_domain::plan::{Plan, REQUIRED_COLUMNS, parse_milestones};
+use planbot_domain::plan::{Change, Edit, Plan, Status, TaskForm, TaskId, parse_milestones};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(markdown) = std::str::from_utf8(data) else { return };
     let _ = parse_milestones(markdown);
-    let csv = format!("{}\nA-1,p,first,ops,todo,,,,,,,,\n", REQUIRED_COLUMNS.join(","));
-    if let Ok(plan) = Plan::parse(csv, Some(markdown)) {
-        let _ = plan.lint();
+    let Ok(plan) = Plan::parse_files(None, Some(markdown)) else { return };
+    let _ = plan.lint();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
+    let mut edits = Vec::new();
+    if let Some(task) = plan.tasks().first() {
+        let seen = task.get(planbot_domain::plan::Column::Status).to_owned();
+        for change in [
+            Change::Status { seen: seen.clone(), to: Status::Completed },
+            Change::Note { text: "fuzzed (note)".to_owned() },
+            Change::Owner { seen: task.owner().to_owned(), to: "ops".to_owned() },
+        ] {
+            edits.push(Edit { task: task.id.clone(), change, author: "fz".to_owned(), form: TaskForm::Markdown });
+        }
+    }
+    if let Some(Ok(id)) = plan.milestones().first().map(|m| m.id.parse::<TaskId>()) {
+        edits.push(Edit { task: id, change: Change::CloseMilestone, author: "fz".to_owned(), form: TaskForm::Markdown });
+    }
+    for edit in edits {
+        if let Ok((edited, _)) = edit.apply(&plan, today) {
+            let text = edited.markdown_text().unwrap_or_default().to_owned();
+            assert!(Plan::parse_files(None, Some(&text)).is_ok(), "an edited document reads again");
+        }
     }
 });
