@@ -28,6 +28,23 @@ pub fn install() -> Result<PrometheusHandle, BuildError> {
     Ok(HANDLE.get_or_init(|| handle).clone())
 }
 
+/// How often recorded latencies are folded into their histogram buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Folds recorded latencies into their buckets every few seconds. The
+/// recorder otherwise keeps every sample until `/metrics` is read, so a
+/// server nobody scrapes would grow with every request it answers.
+pub fn spawn_upkeep(handle: PrometheusHandle) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(UPKEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            handle.run_upkeep();
+        }
+    })
+}
+
 /// The text `GET /metrics` answers, with the gauges read now.
 pub async fn render(handle: &PrometheusHandle, app: &App, socket_connected: Option<bool>) -> String {
     let now = app.clock().now();

@@ -35,8 +35,9 @@ const SCHEDULER_STOP_TIMEOUT: Duration = Duration::from_secs(15);
 pub async fn serve() -> Result<ExitCode, CliError> {
     let config = with_ops_channel_resolved(Config::from_env(Needs::SlackServer)?).await;
     // Before anything counts, so that nothing counted is lost.
-    if let Err(error) = crate::metrics::install() {
-        tracing::warn!(error = %error, "metrics are off: the recorder did not install");
+    match crate::metrics::install() {
+        Ok(handle) => drop(crate::metrics::spawn_upkeep(handle)),
+        Err(error) => tracing::warn!(error = %error, "metrics are off: the recorder did not install"),
     }
     let running = Running::start(&config).await?;
     go_live_check(&config);
