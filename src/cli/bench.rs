@@ -86,24 +86,34 @@ pub fn generate_plan(size: usize) -> String {
     csv
 }
 
-/// Runs of the two loads alternate, so both see the same machine state,
-/// and each keeps its fastest run: noise on a shared machine only ever
-/// adds time.
 fn bench_load(csv: &str, size: usize, runs: usize) {
-    let mut bare = Duration::MAX;
-    let mut ours = Duration::MAX;
-    for _ in 0..runs {
-        bare = bare.min(time(|| bare_csv_pass(csv)));
-        let text = csv.to_owned();
-        let started = Instant::now();
-        let plan = Plan::parse(text, None);
-        ours = ours.min(started.elapsed());
-        // Freeing the plan is not loading it: dropped after the clock stops.
-        drop(std::hint::black_box(plan));
-    }
+    let (bare, ours) = fastest_of_each(
+        runs,
+        || time(|| bare_csv_pass(csv)),
+        || {
+            let text = csv.to_owned();
+            time(|| Plan::parse(text, None))
+        },
+    );
     let ratio = ours.as_secs_f64() / bare.as_secs_f64();
     println!("| bare `csv::ByteRecord` pass | {size} tasks | {:.1} ms | baseline |", ms(bare));
     println!("| load + index (`Plan::parse`) | {size} tasks | {:.1} ms ({ratio:.2}× bare) | ≤ 2× |", ms(ours));
+}
+
+/// The fastest of `runs` timings of each. The two alternate, so both see
+/// the same machine state, and each keeps its fastest run: noise on a
+/// shared machine only ever adds time.
+fn fastest_of_each(
+    runs: usize,
+    mut baseline: impl FnMut() -> Duration,
+    mut ours: impl FnMut() -> Duration,
+) -> (Duration, Duration) {
+    let (mut fastest_baseline, mut fastest_ours) = (Duration::MAX, Duration::MAX);
+    for _ in 0..runs {
+        fastest_baseline = fastest_baseline.min(baseline());
+        fastest_ours = fastest_ours.min(ours());
+    }
+    (fastest_baseline, fastest_ours)
 }
 
 /// A Markdown plan of `size` task sections in seed `001_…`'s form, each
@@ -132,15 +142,11 @@ pub fn generate_markdown_plan(size: usize) -> String {
 /// the lines, splitting each `- Key: value` at its colon (the least any
 /// reader of this form does).
 fn bench_markdown_load(markdown: &str, size: usize, runs: usize) {
-    let mut bare = Duration::MAX;
-    let mut ours = Duration::MAX;
-    for _ in 0..runs {
-        bare = bare.min(time(|| bare_markdown_pass(markdown)));
-        let started = Instant::now();
-        let plan = Plan::parse_files(None, Some(markdown));
-        ours = ours.min(started.elapsed());
-        drop(std::hint::black_box(plan));
-    }
+    let (bare, ours) = fastest_of_each(
+        runs,
+        || time(|| bare_markdown_pass(markdown)),
+        || time(|| Plan::parse_files(None, Some(markdown))),
+    );
     let ratio = ours.as_secs_f64() / bare.as_secs_f64();
     println!("| bare line pass over the Markdown | {size} sections | {:.1} ms | baseline |", ms(bare));
     println!(
@@ -214,10 +220,14 @@ fn bare_csv_pass(csv: &str) -> usize {
     fields
 }
 
+/// How long `work` takes. What it returns is dropped after the clock
+/// stops: freeing a plan is not loading it.
 fn time<T>(work: impl FnOnce() -> T) -> Duration {
     let started = Instant::now();
-    std::hint::black_box(work());
-    started.elapsed()
+    let kept = std::hint::black_box(work());
+    let took = started.elapsed();
+    drop(kept);
+    took
 }
 
 fn ms(duration: Duration) -> f64 {

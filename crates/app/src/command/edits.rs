@@ -389,16 +389,14 @@ pub async fn grant(
         Ok(role) => role,
         Err(reply) => return Ok(reply),
     };
+    let name = names_of(store, std::slice::from_ref(&user)).await?.join("");
     let text = if revoke {
         let removed = store.revoke_role(&user, role).await?;
         let verb = if removed { "can no longer change" } else { "had no grant to change" };
-        Text::plain(format!("{} {verb} {role}'s tasks.", names_of(store, std::slice::from_ref(&user)).await?.join("")))
+        Text::plain(format!("{name} {verb} {role}'s tasks."))
     } else {
         store.grant_role(&user, role, caller.user, ctx.now).await?;
-        Text::plain(format!(
-            "{} can now change {role}'s tasks.",
-            names_of(store, std::slice::from_ref(&user)).await?.join("")
-        ))
+        Text::plain(format!("{name} can now change {role}'s tasks."))
     };
     Ok(Reply::message(text))
 }

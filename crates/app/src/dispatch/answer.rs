@@ -70,18 +70,23 @@ impl App {
         if !slash.command.eq_ignore_ascii_case(&self.command_name) {
             return Ok(self.not_my_command(&slash.command));
         }
-        let request = command::parse(&slash.text);
+        self.reply_to(slash, command::parse(&slash.text)).await
+    }
+
+    /// Answers a slash command of planbot's own, already parsed.
+    async fn reply_to(self: &Arc<Self>, slash: &SlashCommand, request: Request) -> Result<Reply, DispatchError> {
         if request.command.answered_from_memory() {
             return self.answer_slash(slash, &request).await;
         }
+        let visibility = request.visibility;
         let mut answering = Box::pin({
-            let (app, slash, request) = (Arc::clone(self), slash.clone(), request.clone());
+            let (app, slash) = (Arc::clone(self), slash.clone());
             async move { app.answer_slash(&slash, &request).await }
         });
         match tokio::time::timeout(ACK_DEADLINE, &mut answering).await {
             Ok(outcome) => outcome,
             Err(_) => {
-                self.finish_later(answering, slash.response_url.clone(), request.visibility);
+                self.finish_later(answering, slash.response_url.clone(), visibility);
                 Ok(Reply::message(Text::plain("Working on it: the answer follows here in a moment.")))
             }
         }
@@ -95,12 +100,12 @@ impl App {
         self: &Arc<Self>,
         slash: &SlashCommand,
     ) -> Result<RenderedAnswer, DispatchError> {
+        if !slash.command.eq_ignore_ascii_case(&self.command_name) {
+            return Ok(render(&self.not_my_command(&slash.command)));
+        }
         let request = command::parse(&slash.text);
-        let cacheable = request.command.answered_from_memory()
-            && slash.command.eq_ignore_ascii_case(&self.command_name)
-            && self.plan.is_loaded();
-        if !cacheable {
-            return Ok(render(&self.slash_command(slash).await?));
+        if !(request.command.answered_from_memory() && self.plan.is_loaded()) {
+            return Ok(render(&self.reply_to(slash, request).await?));
         }
         let started = Instant::now();
         let (plan, today) = (self.plan.current(), self.clock.today());
