@@ -9,7 +9,7 @@ use planbot_domain::plan::{Change, Edit, Plan, Status, TaskForm, TaskId, parse_m
 fuzz_target!(|data: &[u8]| {
     let Ok(markdown) = std::str::from_utf8(data) else { return };
     let _ = parse_milestones(markdown);
-    let Ok(plan) = Plan::parse_files(None, Some(markdown)) else { return };
+    let Ok(plan) = Plan::parse_files(None, Some(markdown.to_owned())) else { return };
     let _ = plan.lint();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
     let mut edits = Vec::new();
@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     for edit in edits {
         if let Ok((edited, _)) = edit.apply(&plan, today) {
             let text = edited.markdown_text().unwrap_or_default().to_owned();
-            assert!(Plan::parse_files(None, Some(&text)).is_ok(), "an edited document reads again");
+            assert!(Plan::parse_files(None, Some(text)).is_ok(), "an edited document reads again");
         }
     }
 });

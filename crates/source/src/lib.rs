@@ -49,13 +49,13 @@ pub struct PlanFiles {
 impl PlanFiles {
     /// The plan these files hold, in whichever forms they are.
     pub fn parse(&self) -> Result<Plan, PlanError> {
-        Plan::parse_files(self.csv.clone(), self.markdown.as_deref())
+        Plan::parse_files(self.csv.clone(), self.markdown.clone())
     }
 
-    /// Like [`PlanFiles::parse`], handing the CSV text to the plan rather
-    /// than copying it (a large plan is not held twice while it loads).
+    /// Like [`PlanFiles::parse`], handing the texts to the plan rather
+    /// than copying them (a large plan is not held twice while it loads).
     pub fn into_plan(self) -> Result<Plan, PlanError> {
-        Plan::parse_files(self.csv, self.markdown.as_deref())
+        Plan::parse_files(self.csv, self.markdown)
     }
 }
 

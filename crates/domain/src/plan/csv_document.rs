@@ -9,10 +9,14 @@
 //! edit is re-read by the crate and checked before it is accepted.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use csv::StringRecord;
 
 const BOM: &str = "\u{feff}";
+
+/// The largest plan file read: its cells are indexed with `u32` offsets.
+pub(crate) const MAX_PLAN_BYTES: usize = (u32::MAX / 4) as usize;
 
 /// Where a record sits in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +30,8 @@ pub struct RecordSpan {
 /// The file's exact text plus the position of each record (header first).
 #[derive(Debug, Clone)]
 pub struct CsvDocument {
-    text: String,
+    /// Shared with the plan's [`Cells`], which are ranges of it.
+    text: Arc<String>,
     spans: Vec<RecordSpan>,
 }
 
@@ -37,21 +42,42 @@ pub struct ParsedCsv {
     pub records: Vec<StringRecord>,
 }
 
-/// One record's place in `Cells`.
+/// One record's place in `Cells`: 8 bytes, held by every task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
-    first: usize,
-    count: usize,
+    first: u32,
+    /// How many fields; the high bit says the values are in `Cells::spill`
+    /// rather than the file.
+    count: u32,
 }
 
-/// The unquoted values of every record, in one string and one table of
-/// field end offsets.
+/// The high bit of a `Row`'s count.
+const SPILLED: u32 = 1 << 31;
+
+/// The value of every record's fields, without a copy of the file: most
+/// values are the file's own bytes (a loaded plan is held for as long as it
+/// is served, so this halves what it holds). A record whose values differ
+/// from its bytes (`""` inside quotes, text after a closing quote) is kept
+/// unquoted in `spill`, as are records composed from elsewhere.
+///
+/// `offsets` holds, per record, one entry per field and one after the last.
+/// For a record of the file, an entry is where the field's value starts
+/// (after its opening quote, flagged with [`QUOTED`]); the value ends one
+/// byte (the delimiter) before the next field's raw start, or two when
+/// quoted. For a
+/// spilled record, the values lie back to back in `spill` between
+/// consecutive entries. Offsets are `u32`: a plan file is at most
+/// [`MAX_PLAN_BYTES`].
 #[derive(Debug, Clone, Default)]
 pub struct Cells {
-    text: String,
-    ends: Vec<usize>,
+    source: Arc<String>,
+    spill: String,
+    offsets: Vec<u32>,
     rows: Vec<Row>,
 }
+
+/// Marks a field written in quotes (the high bit; file offsets stay below it).
+const QUOTED: u32 = 1 << 31;
 
 impl Cells {
     /// Every record, header first.
@@ -61,39 +87,105 @@ impl Cells {
 
     /// Field `index` of `row`, or `""` when the record is shorter.
     pub fn field(&self, row: Row, index: usize) -> &str {
-        if index >= row.count {
+        if index >= row.len() {
             return "";
         }
-        let at = row.first + index;
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        &self.text[start..self.ends[at]]
+        let at = row.first as usize + index;
+        let (Some(&entry), Some(&next)) = (self.offsets.get(at), self.offsets.get(at + 1)) else {
+            return "";
+        };
+        let value = if row.spilled() {
+            self.spill.get(entry as usize..next as usize)
+        } else {
+            // The next field's raw start, less the delimiter and this value's closing quote.
+            let next_raw_start = (next & !QUOTED).saturating_sub(u32::from(next & QUOTED != 0));
+            let end = next_raw_start.saturating_sub(1 + u32::from(entry & QUOTED != 0));
+            self.source.get((entry & !QUOTED) as usize..end as usize)
+        };
+        value.unwrap_or_default()
     }
 
     pub fn row(&self, row: Row) -> impl Iterator<Item = &str> {
-        (0..row.count).map(move |index| self.field(row, index))
+        (0..row.len()).map(move |index| self.field(row, index))
     }
 
     /// Appends a record (for tasks that come from elsewhere than a CSV).
-    pub fn push_row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Row {
-        let first = self.ends.len();
+    /// `None` once the cells would pass 4 GiB.
+    pub fn push_row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Option<Row> {
+        let first = offset(self.offsets.len())?;
+        self.offsets.push(offset(self.spill.len())?);
         for field in fields {
-            self.text.push_str(field);
-            self.ends.push(self.text.len());
+            self.spill.push_str(field);
+            self.offsets.push(offset(self.spill.len())?);
         }
-        let row = Row { first, count: self.ends.len() - first };
+        // The entry after the last field is the next record's first: one per record.
+        let count = offset(self.offsets.len())? - first - 1;
+        let row = Row { first, count: (count & SPILLED == 0).then_some(count | SPILLED)? };
         self.rows.push(row);
-        row
+        Some(row)
     }
+
+    /// Gives back what was reserved beyond the cells: a loaded plan is
+    /// held for as long as it is served.
+    fn shrink_to_fit(&mut self) {
+        self.spill.shrink_to_fit();
+        self.offsets.shrink_to_fit();
+        self.rows.shrink_to_fit();
+    }
+}
+
+fn offset(at: usize) -> Option<u32> {
+    u32::try_from(at).ok()
+}
+
+/// Where each of a record's values lies in the file, when every value is
+/// the file's own bytes (unquoted, or quoted with no `""` inside); `None`
+/// sends the record to the spill. `values` ends at `ends`, as csv-core
+/// wrote them; the raw fields start at `start`.
+fn offsets_in_file(bytes: &[u8], start: usize, values: &[u8], ends: &[usize], into: &mut Vec<u32>) -> Option<()> {
+    let mut at = start;
+    let mut value_start = 0;
+    for (index, &value_end) in ends.iter().enumerate() {
+        let value = &values[value_start..value_end];
+        value_start = value_end;
+        let last = index + 1 == ends.len();
+        // Each field must end at an ASCII delimiter or the record's end, so
+        // that every offset kept is a character boundary.
+        let ends_field = |after: usize| match bytes.get(after) {
+            Some(b',') => !last,
+            None | Some(b'\r' | b'\n') => last,
+            Some(_) => false,
+        };
+        if bytes.get(at..at + value.len()) == Some(value) && ends_field(at + value.len()) {
+            into.push(offset(at)?);
+            at += value.len() + 1;
+        } else if bytes.get(at) == Some(&b'"')
+            && bytes.get(at + 1..at + 1 + value.len()) == Some(value)
+            && bytes.get(at + 1 + value.len()) == Some(&b'"')
+            && ends_field(at + 2 + value.len())
+        {
+            into.push(offset(at + 1)? | QUOTED);
+            at += value.len() + 3;
+        } else {
+            return None;
+        }
+    }
+    into.push(offset(at)?);
+    Some(())
 }
 
 impl Row {
     /// How many fields the record has.
     pub fn len(&self) -> usize {
-        self.count
+        (self.count & !SPILLED) as usize
+    }
+
+    fn spilled(&self) -> bool {
+        self.count & SPILLED != 0
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.len() == 0
     }
 }
 
@@ -138,13 +230,18 @@ impl CsvDocument {
     pub fn read(text: String) -> Result<(CsvDocument, Cells), CsvError> {
         use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record};
         let input = text.as_bytes();
+        // A record has at most one field per byte, plus one: every count and
+        // offset below fits in a `u32`.
+        if input.len() > MAX_PLAN_BYTES {
+            return Err(CsvError::Malformed { line: 1, message: "the file is larger than 1 GiB".to_owned() });
+        }
         let mut core = csv_core::Reader::new();
         let mut record = vec![0u8; 4096];
         let mut record_ends = vec![0usize; 64];
         let (mut consumed, mut written, mut ended) = (0, 0, 0);
         let mut record_start = 0;
-        let mut arena: Vec<u8> = Vec::with_capacity(input.len());
-        let mut ends: Vec<usize> = Vec::with_capacity(input.len() / 8);
+        let mut spill: Vec<u8> = Vec::new();
+        let mut offsets: Vec<u32> = Vec::with_capacity(input.len() / 8);
         let mut lines = LineCounter::new(input);
         let mut spans = Vec::new();
         let mut rows = Vec::new();
@@ -159,12 +256,21 @@ impl CsvDocument {
                 OutputFull => record.resize(record.len() * 2, 0),
                 OutputEndsFull => record_ends.resize(record_ends.len() * 2, 0),
                 Record => {
-                    // csv-core counts ends from the start of each record.
-                    let base = arena.len();
-                    rows.push(Row { first: ends.len(), count: ended });
-                    ends.extend(record_ends[..ended].iter().map(|end| base + end));
-                    arena.extend_from_slice(&record[..written]);
                     let start = first_field_offset(&text, record_start);
+                    let (values, ends) = (&record[..written], &record_ends[..ended]);
+                    // Every offset and count fits: the file's size is checked above.
+                    let first = offsets.len();
+                    let in_file = offsets_in_file(input, start, values, ends, &mut offsets).is_some();
+                    if !in_file {
+                        // csv-core counts ends from the start of each record.
+                        offsets.truncate(first);
+                        let base = spill.len();
+                        offsets.push(base as u32);
+                        offsets.extend(ends.iter().map(|&end| (base + end) as u32));
+                        spill.extend_from_slice(values);
+                    }
+                    let spilled = if in_file { 0 } else { SPILLED };
+                    rows.push(Row { first: first as u32, count: ended as u32 | spilled });
                     spans.push(RecordSpan { start, line: lines.line_at(start) });
                     (record_start, written, ended) = (consumed, 0, 0);
                 }
@@ -172,9 +278,13 @@ impl CsvDocument {
             }
         }
         let line = lines.line_at(input.len());
-        let text_of_cells = String::from_utf8(arena)
+        let spill = String::from_utf8(spill)
             .map_err(|_| CsvError::Malformed { line, message: "a field is not UTF-8 text".to_owned() })?;
-        Ok((CsvDocument { text, spans }, Cells { text: text_of_cells, ends, rows }))
+        let text = Arc::new(text);
+        let mut cells = Cells { source: Arc::clone(&text), spill, offsets, rows };
+        cells.shrink_to_fit();
+        spans.shrink_to_fit();
+        Ok((CsvDocument { text, spans }, cells))
     }
 
     pub fn as_str(&self) -> &str {
@@ -195,8 +305,9 @@ impl CsvDocument {
         Some(last.line + u32::try_from(breaks).unwrap_or(0))
     }
 
+    /// The text, copied only while the plan's cells still share it.
     pub fn into_string(self) -> String {
-        self.text
+        Arc::unwrap_or_clone(self.text)
     }
 
     pub fn spans(&self) -> &[RecordSpan] {

@@ -17,6 +17,7 @@ pub mod snapshot;
 mod status;
 mod task;
 mod task_id;
+mod task_index;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -39,6 +40,7 @@ pub use task::{Cell, Task, TaskForm, parse_iso_date};
 use sheet::Sheet;
 use task::dependency_tokens;
 pub use task_id::{InvalidTaskId, TaskId};
+use task_index::TaskIndex;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -48,6 +50,8 @@ pub enum PlanError {
     Schema(#[from] SchemaError),
     #[error("there is no plan: neither the CSV nor the Markdown plan exists")]
     NoPlanFile,
+    #[error("the Markdown plan's tasks hold more than 4 GiB of text, more than planbot reads")]
+    MarkdownTooLarge,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +121,7 @@ pub struct Plan {
     document: CsvDocument,
     sheet: Arc<Sheet>,
     tasks: Vec<Task>,
-    index: FxHashMap<TaskId, usize>,
+    index: TaskIndex,
     dependencies: Adjacency,
     dependents: Adjacency,
     /// Dependency ids that name no task, by task position (sorted).
@@ -146,12 +150,14 @@ impl Plan {
     }
 
     /// Parses whichever forms the team keeps: a plan may be only a CSV,
-    /// only a Markdown plan with task sections, or both.
-    pub fn parse_files(csv_text: Option<String>, markdown: Option<&str>) -> Result<Plan, PlanError> {
+    /// only a Markdown plan with task sections, or both. Both texts are
+    /// handed over, not copied: the plan keeps them for edits.
+    pub fn parse_files(csv_text: Option<String>, markdown: Option<String>) -> Result<Plan, PlanError> {
+        let markdown = markdown.map(|text| Arc::new(MarkdownPlan::parse(text)));
         match (csv_text, markdown) {
-            (Some(csv), markdown) => Plan::parse(csv, markdown),
+            (Some(csv), markdown) => Plan::build(csv, markdown),
             (None, Some(markdown)) => {
-                let mut plan = Plan::parse(format!("{}\n", REQUIRED_COLUMNS.join(",")), Some(markdown))?;
+                let mut plan = Plan::build(format!("{}\n", REQUIRED_COLUMNS.join(",")), Some(markdown))?;
                 plan.has_csv = false;
                 Ok(plan)
             }
@@ -180,12 +186,9 @@ impl Plan {
             }
         }
         if let Some(markdown) = &markdown {
-            tasks.extend(markdown_tasks(markdown));
+            tasks.extend(markdown_tasks(markdown)?);
         }
-        let mut index = FxHashMap::with_capacity_and_hasher(tasks.len(), Default::default());
-        for (position, task) in tasks.iter().enumerate() {
-            index.entry(task.id.clone()).or_insert(position);
-        }
+        let index = TaskIndex::of(&tasks);
         let mut plan = Plan {
             document,
             sheet,
@@ -224,6 +227,7 @@ impl Plan {
             }
             links.offsets.push(links.targets.len());
         }
+        links.targets.shrink_to_fit();
         self.dependents = links.inverted();
         self.dependencies = links;
         self.unknown_dependencies = unknown;
@@ -234,11 +238,11 @@ impl Plan {
     /// not in the plan, `Err(None)` for a token that is no id at all.
     fn resolve(&self, token: &str) -> Result<usize, Option<TaskId>> {
         // Ids are usually written upper-case already: try without building one.
-        if let Some(&position) = self.index.get(token) {
+        if let Some(position) = self.index.get(&self.tasks, token) {
             return Ok(position);
         }
         let id = token.parse::<TaskId>().map_err(|_| None)?;
-        self.index.get(&id).copied().ok_or(Some(id))
+        self.index.get(&self.tasks, id.as_str()).ok_or(Some(id))
     }
 
     pub fn tasks(&self) -> &[Task] {
@@ -251,7 +255,7 @@ impl Plan {
 
     /// Position of a task in `tasks()`; the first row wins for duplicated ids.
     pub fn position(&self, id: &TaskId) -> Option<usize> {
-        self.index.get(id).copied()
+        self.index.get(&self.tasks, id.as_str())
     }
 
     /// Positions of the tasks `task` depends on that exist in the plan.
@@ -345,13 +349,10 @@ impl Plan {
 /// CSV's so every question reads them alike: owners as written, the status
 /// word, dependencies as the ids of the `Task N` they name, the acceptance
 /// criteria as verification, the status line's note as notes.
-fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
-    let columns = match Columns::from_header(REQUIRED_COLUMNS) {
-        Ok(columns) => columns,
-        Err(_) => return Vec::new(),
-    };
+fn markdown_tasks(markdown: &MarkdownPlan) -> Result<Vec<Task>, PlanError> {
+    let columns = Columns::from_header(REQUIRED_COLUMNS)?;
     let mut cells = Cells::default();
-    cells.push_row(REQUIRED_COLUMNS);
+    cells.push_row(REQUIRED_COLUMNS).ok_or(PlanError::MarkdownTooLarge)?;
     // The first section with each number, as a reader of the document finds it.
     let mut by_number: FxHashMap<u32, &str> = FxHashMap::default();
     for task in &markdown.tasks {
@@ -392,10 +393,10 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
             &text[notes],
             "",
         ];
-        rows.push(cells.push_row(fields));
+        rows.push(cells.push_row(fields).ok_or(PlanError::MarkdownTooLarge)?);
     }
     let sheet = Arc::new(Sheet { cells, columns });
-    markdown
+    Ok(markdown
         .tasks
         .iter()
         .zip(rows)
@@ -403,7 +404,7 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Vec<Task> {
         .map(|(index, (task, row))| {
             Task::new(task.id.clone(), TaskForm::Markdown, index, task.line, row, Arc::clone(&sheet))
         })
-        .collect()
+        .collect())
 }
 
 /// Cells composed from parts of a Markdown section (owners joined, a
@@ -495,7 +496,7 @@ mod tests {
     fn markdown_sections_read_as_tasks_with_their_status_line_as_notes() {
         let markdown = "Task 1 — Base\n\n- ID: T1\n- Owner (R/A): ops\n- Status: Done — 2025-10-16 — shipped (ops)\n\n\
 Task 2 — Next\n\n- ID: T2\n- Owner (R/A): backend / data\n- Dependencies: Task 1\n- Status: To Do\n";
-        let plan = Plan::parse_files(None, Some(markdown)).expect("a Markdown-only plan parses");
+        let plan = Plan::parse_files(None, Some(markdown.to_owned())).expect("a Markdown-only plan parses");
         assert!(!plan.has_csv());
         let t1 = &plan.tasks()[0];
         assert_eq!(
