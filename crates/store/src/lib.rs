@@ -3,8 +3,31 @@
 //! several instances). One trait, one implementation per engine, each with
 //! its own migrations folder embedded in the binary.
 
+/// A struct read from a row by column names, as `#[derive(sqlx::FromRow)]`
+/// writes it (without sqlx's proc-macro crate, which builds a second sqlx
+/// for the host).
+macro_rules! row_type {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            $($field: $ty),*
+        }
+
+        impl<'r, R: ::sqlx::Row> ::sqlx::FromRow<'r, R> for $name
+        where
+            &'r str: ::sqlx::ColumnIndex<R>,
+            $($ty: ::sqlx::Decode<'r, R::Database> + ::sqlx::Type<R::Database>,)*
+        {
+            fn from_row(row: &'r R) -> Result<Self, ::sqlx::Error> {
+                Ok($name { $($field: row.try_get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+
 mod command_log;
 mod inbox;
+mod migrations;
 pub(crate) mod outbox;
 mod postgres;
 mod shared;

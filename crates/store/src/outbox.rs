@@ -114,26 +114,27 @@ pub(crate) fn form_name(form: TaskForm) -> &'static str {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct EditRow {
-    id: i64,
-    created_at_ms: i64,
-    author_id: String,
-    author_name: String,
-    task_id: String,
-    kind: String,
-    seen: String,
-    value: String,
-    state: String,
-    attempts: i32,
-    last_error: Option<String>,
-    commit_ref: Option<String>,
-    commit_url: Option<String>,
-    current_value: Option<String>,
-    applied_by_id: Option<String>,
-    applied_by_name: Option<String>,
-    idempotency_key: Option<String>,
-    task_form: String,
+row_type! {
+    pub(crate) struct EditRow {
+        id: i64,
+        created_at_ms: i64,
+        author_id: String,
+        author_name: String,
+        task_id: String,
+        kind: String,
+        seen: String,
+        value: String,
+        state: String,
+        attempts: i32,
+        last_error: Option<String>,
+        commit_ref: Option<String>,
+        commit_url: Option<String>,
+        current_value: Option<String>,
+        applied_by_id: Option<String>,
+        applied_by_name: Option<String>,
+        idempotency_key: Option<String>,
+        task_form: String,
+    }
 }
 
 pub(crate) const EDIT_COLUMNS: &str = "id, created_at_ms, author_id, author_name, task_id, kind, seen, value, state, \

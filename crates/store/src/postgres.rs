@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::migrate::Migrator;
+use super::migrations::{self, Embedded};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,7 +19,7 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    const MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
+    const MIGRATIONS: Embedded = migrations::POSTGRES;
 
     /// Connects within 5 s, or says which server did not answer.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {

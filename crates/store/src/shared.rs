@@ -19,7 +19,7 @@ macro_rules! impl_store_queries {
             }
 
             async fn migrate(&self) -> Result<(), $crate::StoreError> {
-                Self::MIGRATOR.run(&self.pool).await?;
+                Self::MIGRATIONS.migrator().await?.run(&self.pool).await?;
                 Ok(())
             }
 
@@ -51,7 +51,9 @@ macro_rules! impl_store_queries {
                     Err(sqlx::Error::Database(_)) => Vec::new(),
                     Err(other) => return Err(other.into()),
                 };
-                Ok(Self::MIGRATOR
+                Ok(Self::MIGRATIONS
+                    .migrator()
+                    .await?
                     .iter()
                     .filter(|migration| !migration.migration_type.is_down_migration())
                     .filter(|migration| !applied.contains(&migration.version))
@@ -409,15 +411,16 @@ pub(crate) fn parse_user(raw: &str) -> Result<SlackUserId, StoreError> {
     raw.parse().map_err(|err: planbot_domain::people::InvalidSlackUserId| StoreError::Corrupt(err.to_string()))
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct CommandRow {
-    at_ms: i64,
-    slack_user_id: Option<String>,
-    channel_id: Option<String>,
-    verb: String,
-    task_id: Option<String>,
-    latency_us: i64,
-    outcome: String,
+row_type! {
+    pub(crate) struct CommandRow {
+        at_ms: i64,
+        slack_user_id: Option<String>,
+        channel_id: Option<String>,
+        verb: String,
+        task_id: Option<String>,
+        latency_us: i64,
+        outcome: String,
+    }
 }
 
 /// Microseconds as the database stores them.
@@ -425,14 +428,15 @@ pub(crate) fn micros(duration: Duration) -> i64 {
     i64::try_from(duration.as_micros()).unwrap_or(i64::MAX)
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct UsageRow {
-    minute_ms: i64,
-    verb: String,
-    outcome: String,
-    answered: i64,
-    latency_us_total: i64,
-    latency_us_max: i64,
+row_type! {
+    pub(crate) struct UsageRow {
+        minute_ms: i64,
+        verb: String,
+        outcome: String,
+        answered: i64,
+        latency_us_total: i64,
+        latency_us_max: i64,
+    }
 }
 
 impl UsageRow {

@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::migrate::Migrator;
+use super::migrations::{self, Embedded};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,7 +33,7 @@ fn identity(path: &std::path::Path) -> std::io::Result<(u64, u64)> {
 }
 
 impl SqliteStore {
-    const MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
+    const MIGRATIONS: Embedded = migrations::SQLITE;
 
     pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");

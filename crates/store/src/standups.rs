@@ -269,16 +269,17 @@ pub(crate) fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("{ms} is not a time")))
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct MemberRow {
-    slack_user_id: String,
-    has_roles: i32,
-    membership: Option<String>,
-    display_name: Option<String>,
-    tz: Option<String>,
-    profile_checked_at_ms: Option<i64>,
-    dm_channel: Option<String>,
-    away_until: Option<String>,
+row_type! {
+    pub(crate) struct MemberRow {
+        slack_user_id: String,
+        has_roles: i32,
+        membership: Option<String>,
+        display_name: Option<String>,
+        tz: Option<String>,
+        profile_checked_at_ms: Option<i64>,
+        dm_channel: Option<String>,
+        away_until: Option<String>,
+    }
 }
 
 impl MemberRow {
@@ -300,13 +301,14 @@ impl MemberRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct JobRow {
-    state: String,
-    attempts: i32,
-    done_at_ms: Option<i64>,
-    detail: Option<String>,
-    last_error: Option<String>,
+row_type! {
+    pub(crate) struct JobRow {
+        state: String,
+        attempts: i32,
+        done_at_ms: Option<i64>,
+        detail: Option<String>,
+        last_error: Option<String>,
+    }
 }
 
 impl JobRow {
@@ -327,14 +329,15 @@ impl JobRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct AnswerRow {
-    day: String,
-    slack_user_id: String,
-    responses: String,
-    source: String,
-    submitted_at_ms: i64,
-    reply_ts: Option<String>,
+row_type! {
+    pub(crate) struct AnswerRow {
+        day: String,
+        slack_user_id: String,
+        responses: String,
+        source: String,
+        submitted_at_ms: i64,
+        reply_ts: Option<String>,
+    }
 }
 
 impl AnswerRow {
@@ -350,13 +353,14 @@ impl AnswerRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct SummaryRow {
-    day: String,
-    channel: String,
-    ts: String,
-    permalink: Option<String>,
-    posted_at_ms: i64,
+row_type! {
+    pub(crate) struct SummaryRow {
+        day: String,
+        channel: String,
+        ts: String,
+        permalink: Option<String>,
+        posted_at_ms: i64,
+    }
 }
 
 impl SummaryRow {

@@ -15,8 +15,7 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
     let mut found = Vec::with_capacity(text.len() / 24);
     let mut start = 0;
     let mut number = 1;
-    while let Some(offset) = bytes[start..].iter().position(|&b| b == b'\n') {
-        let at = start + offset;
+    for at in memchr::memchr_iter(b'\n', bytes) {
         let end = if at > start && bytes[at - 1] == b'\r' { at - 1 } else { at };
         found.push(Line { number, start, end });
         start = at + 1;

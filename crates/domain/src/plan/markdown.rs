@@ -98,15 +98,20 @@ impl MarkdownPlan {
             fields: Vec::new(),
         };
         let mut index = 0;
+        let mut sections = Vec::new();
         while index < all.len() {
             index = match task_heading(line_text(&text, all[index])) {
-                Some((number, title)) => reader.section(&all, index, number, title),
+                Some((number, title)) => {
+                    let end = reader.section(&all, index, number, title.to_owned());
+                    sections.push(index..end);
+                    end
+                }
                 None => index + 1,
             };
         }
         let SectionReader { mut tasks, mut problems, .. } = reader;
         resolve_numbers(&mut tasks, &mut problems);
-        let milestones = milestones_in(&text, &all);
+        let milestones = milestones_in(&text, &all, &sections);
         MarkdownPlan { text, tasks, milestones, problems }
     }
 
@@ -155,19 +160,19 @@ fn line_text(text: &str, line: Line) -> &str {
 
 /// `Task 5 — Fix database migration issues` (a heading or a plain line;
 /// an em dash, en dash or hyphen between).
-fn task_heading(line: &str) -> Option<(u32, String)> {
+fn task_heading(line: &str) -> Option<(u32, &str)> {
     // Most lines start otherwise: leave them at their first letter.
     let first = line.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'#'))?;
     if !matches!(first, b'T' | b't') {
         return None;
     }
-    let rest = line.trim_start().trim_start_matches('#').trim_start();
+    let rest = line.trim_ascii_start().trim_start_matches('#').trim_ascii_start();
     let rest = rest.strip_prefix("Task ").or_else(|| rest.strip_prefix("task "))?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let number = digits.parse::<u32>().ok()?;
-    let rest = rest[digits.len()..].trim_start();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let number = rest[..digits].parse::<u32>().ok()?;
+    let rest = rest[digits..].trim_start();
     let title = rest.strip_prefix(['—', '–', '-', ':'])?.trim();
-    (!title.is_empty()).then(|| (number, title.trim_end_matches(['*', '#']).trim().to_owned()))
+    (!title.is_empty()).then(|| (number, title.trim_end_matches(['*', '#']).trim()))
 }
 
 /// The fields of a task section planbot reads, by the names people give them.

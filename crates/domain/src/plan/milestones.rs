@@ -84,15 +84,27 @@ pub fn age(days: i64) -> String {
 /// One pass over the lines, each looked at by its first byte: a plan of
 /// ten thousand task sections has a hundred thousand lines to pass over.
 pub fn parse_milestones(markdown: &str) -> Vec<Milestone> {
-    milestones_in(markdown, &lines(markdown))
+    milestones_in(markdown, &lines(markdown), &[])
 }
 
-/// The milestones of `markdown`, whose lines are `all`.
-pub(crate) fn milestones_in(markdown: &str, all: &[Line]) -> Vec<Milestone> {
+/// The milestones of `markdown`, whose lines are `all`. `sections` are the
+/// task sections (ranges of `all`, in order): their lines are a task's, and
+/// the pass steps over them.
+pub(crate) fn milestones_in(markdown: &str, all: &[Line], sections: &[Range<usize>]) -> Vec<Milestone> {
     let (mut milestones, mut listed, mut numbered) = (Vec::new(), Vec::new(), Vec::new());
     let mut table = TableReader::default();
     let mut in_numbered_list = false;
-    for &line in all {
+    let mut sections = sections.iter().peekable();
+    let mut index = 0;
+    while let Some(&line) = all.get(index) {
+        if let Some(section) = sections.next_if(|section| section.start <= index) {
+            // A section ends a table or a list, as its heading line would.
+            table.end();
+            in_numbered_list = false;
+            index = index.max(section.end);
+            continue;
+        }
+        index += 1;
         let text = markdown[line.start..line.end].trim_ascii();
         match text.as_bytes().first() {
             None => {
