@@ -3,7 +3,7 @@
 use super::Context;
 use crate::views::{card_buttons, task_line};
 use chrono::NaiveDate;
-use planbot_domain::plan::{Cell, MarkdownTask, Plan, Task, TaskForm, TaskId, age};
+use planbot_domain::plan::{Cell, Plan, Section, Task, TaskForm, TaskId, age};
 use planbot_reply::{Block, Reply, Span, Text, echo};
 
 /// The task card: everything a person needs to act on one task.
@@ -58,8 +58,8 @@ pub fn task_card(ctx: &Context<'_>, typed: &str) -> Reply {
 
 /// A Markdown section has no priority, estimate or phase: its card shows
 /// what the section does say.
-fn markdown_fields(task: &Task, section: &MarkdownTask, today: NaiveDate) -> Vec<(String, Text)> {
-    let target = match &section.target {
+fn markdown_fields(task: &Task, section: Section<'_>, today: NaiveDate) -> Vec<(String, Text)> {
+    let target = match section.target() {
         Cell::Valid(target) if *target < today && task.is_open() => {
             format!("{target} ({} ago)", age((today - *target).num_days()))
         }
@@ -67,12 +67,13 @@ fn markdown_fields(task: &Task, section: &MarkdownTask, today: NaiveDate) -> Vec
         Cell::Invalid(raw) => format!("{raw} (not a date)"),
         Cell::Empty => "—".to_owned(),
     };
-    let updated = match section.status.as_ref().map(|status| (&status.date, status.by.as_deref())) {
+    let updated = match section.status().map(|status| (status.date, status.by)) {
         Some((Cell::Valid(date), Some(by))) => format!("{date} by {by}"),
         Some((Cell::Valid(date), None)) => date.to_string(),
         _ => "—".to_owned(),
     };
-    let owners = if section.owners.is_empty() { "—".to_owned() } else { section.owners.join(", ") };
+    let owners: Vec<&str> = section.owners().collect();
+    let owners = if owners.is_empty() { "—".to_owned() } else { owners.join(", ") };
     vec![
         ("Status".to_owned(), Text::plain(task.status_label())),
         ("Owners".to_owned(), Text::plain(owners)),
@@ -82,13 +83,13 @@ fn markdown_fields(task: &Task, section: &MarkdownTask, today: NaiveDate) -> Vec
 }
 
 /// The steps of a Markdown section, and the prerequisites that are no task.
-fn markdown_details(section: &MarkdownTask) -> Vec<Block> {
+fn markdown_details(section: Section<'_>) -> Vec<Block> {
     let mut blocks = Vec::new();
-    if !section.steps.is_empty() {
-        let steps = section.steps.iter().map(|step| Text::plain(step.clone())).collect();
+    let steps: Vec<Text> = section.steps().map(Text::plain).collect();
+    if !steps.is_empty() {
         blocks.push(Block::list(Some(Text::bold("Steps")), steps));
     }
-    if let Some(prerequisites) = section.prerequisites.as_deref().filter(|p| !p.trim().is_empty()) {
+    if let Some(prerequisites) = section.prerequisites().filter(|p| !p.trim().is_empty()) {
         blocks.push(Block::Paragraph(Text::bold("Prerequisites").and_plain(format!("\n{prerequisites}"))));
     }
     blocks

@@ -139,25 +139,25 @@ impl Edit {
         let missing = |field| PlanEditError::NoMarkdownField(self.task.clone(), field);
         let (field, value) = match &self.change {
             Change::Status { seen, to } => {
-                let status = section.status.as_ref().ok_or_else(|| missing("Status"))?;
+                let status = section.status().ok_or_else(|| missing("Status"))?;
                 if status.status.as_ref().ok() == Some(to) {
                     return Ok((plan.clone(), Outcome::AlreadyDone));
                 }
-                if !same_status(&status.word, seen) {
-                    return Ok((plan.clone(), Outcome::Conflict { current: status.word.clone() }));
+                if !same_status(status.word, seen) {
+                    return Ok((plan.clone(), Outcome::Conflict { current: status.word.to_owned() }));
                 }
-                (&status.field, StatusLine::render(status_word(*to), today, "", &self.author))
+                (status.field, StatusLine::render(status_word(*to), today, "", &self.author))
             }
             Change::Note { text } => {
-                let status = section.status.as_ref().ok_or_else(|| missing("Status"))?;
+                let status = section.status().ok_or_else(|| missing("Status"))?;
                 let text = text.trim();
-                if status.note == text && status.by.as_deref() == Some(self.author.as_str()) {
+                if status.note == text && status.by == Some(self.author.as_str()) {
                     return Ok((plan.clone(), Outcome::AlreadyDone));
                 }
-                (&status.field, StatusLine::render(&status.word, today, text, &self.author))
+                (status.field, StatusLine::render(status.word, today, text, &self.author))
             }
             Change::Owner { seen, to } => {
-                let field = section.owner_field.as_ref().ok_or_else(|| missing("Owner"))?;
+                let field = section.owner_field().ok_or_else(|| missing("Owner"))?;
                 let current = task.owner().to_owned();
                 if current.eq_ignore_ascii_case(to.trim()) {
                     return Ok((plan.clone(), Outcome::AlreadyDone));

@@ -34,41 +34,131 @@ pub struct Field {
     pub value: Range<usize>,
 }
 
-/// `Status: In Progress — 2025-10-14 — error reproduced (backend)`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatusLine {
-    pub field: Field,
-    /// The status as written (`In Progress`).
-    pub word: String,
-    pub status: Result<Status, UnknownStatus>,
-    pub date: Cell<NaiveDate>,
-    pub note: String,
-    /// Who wrote it: the initials or role in the closing parentheses.
-    pub by: Option<String>,
+/// Text a section holds: bytes of the document itself, or of the values
+/// the reader composed (a value continued over several lines, joined). A
+/// section's text is not copied out of the document: a plan of ten
+/// thousand sections is read without a string per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    composed: bool,
 }
 
-/// One `Task N — title` section.
+/// `Status: In Progress — 2025-10-14 — error reproduced (backend)`.
+#[derive(Debug, Clone, PartialEq)]
+struct StatusSpans {
+    field: Field,
+    word: Span,
+    status: Result<Status, UnknownStatus>,
+    date: Cell<NaiveDate>,
+    note: Span,
+    by: Option<Span>,
+}
+
+/// One `Task N — title` section, as read; [`Section`] shows its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkdownTask {
     /// The `N` of `Task N`, which dependencies refer to.
     pub number: u32,
     pub id: TaskId,
-    pub title: String,
     /// The line of the `Task N — …` heading.
     pub line: u32,
+    title: Span,
+    owners: Span,
+    owner_field: Option<Field>,
+    target: Cell<NaiveDate>,
+    /// Indexes into the plan's step list.
+    steps: Range<usize>,
+    dependencies: Span,
+    /// Indexes into the plan's list of task numbers depended on.
+    depends_on: Range<usize>,
+    prerequisites: Option<Span>,
+    acceptance: Span,
+    status: Option<StatusSpans>,
+}
+
+/// A section with its text: what a card, an edit or the plan's rows read.
+#[derive(Debug, Clone, Copy)]
+pub struct Section<'a> {
+    plan: &'a MarkdownPlan,
+    task: &'a MarkdownTask,
+}
+
+/// A section's `- Status:` line.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusLine<'a> {
+    pub field: &'a Field,
+    /// The status as written (`In Progress`).
+    pub word: &'a str,
+    pub status: &'a Result<Status, UnknownStatus>,
+    pub date: &'a Cell<NaiveDate>,
+    pub note: &'a str,
+    /// Who wrote it: the initials or role in the closing parentheses.
+    pub by: Option<&'a str>,
+}
+
+impl<'a> Section<'a> {
+    pub fn number(&self) -> u32 {
+        self.task.number
+    }
+
+    pub fn id(&self) -> &'a TaskId {
+        &self.task.id
+    }
+
+    pub fn title(&self) -> &'a str {
+        self.plan.str(self.task.title)
+    }
+
     /// Owner roles (`backend / data` is two; `backend lead` is one).
-    pub owners: Vec<String>,
-    pub owner_field: Option<Field>,
-    pub target: Cell<NaiveDate>,
-    pub steps: Vec<String>,
+    pub fn owners(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        owner_roles(self.plan.str(self.task.owners))
+    }
+
+    pub fn owner_field(&self) -> Option<&'a Field> {
+        self.task.owner_field.as_ref()
+    }
+
+    pub fn target(&self) -> &'a Cell<NaiveDate> {
+        &self.task.target
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let plan = self.plan;
+        plan.steps[self.task.steps.clone()].iter().map(move |&step| plan.str(step))
+    }
+
     /// As written (`Task 4 script for accuracy`).
-    pub dependencies: String,
+    pub fn dependencies(&self) -> &'a str {
+        self.plan.str(self.task.dependencies)
+    }
+
     /// The `N`s of the `Task N` the dependencies name.
-    pub depends_on: Vec<u32>,
+    pub fn depends_on(&self) -> &'a [u32] {
+        &self.plan.depends_on[self.task.depends_on.clone()]
+    }
+
     /// Dependencies that are no task (`Heroku CLI authenticated`).
-    pub prerequisites: Option<String>,
-    pub acceptance: String,
-    pub status: Option<StatusLine>,
+    pub fn prerequisites(&self) -> Option<&'a str> {
+        self.task.prerequisites.map(|span| self.plan.str(span))
+    }
+
+    pub fn acceptance(&self) -> &'a str {
+        self.plan.str(self.task.acceptance)
+    }
+
+    pub fn status(&self) -> Option<StatusLine<'a>> {
+        let plan = self.plan;
+        self.task.status.as_ref().map(|status| StatusLine {
+            field: &status.field,
+            word: plan.str(status.word),
+            status: &status.status,
+            date: &status.date,
+            note: plan.str(status.note),
+            by: status.by.map(|by| plan.str(by)),
+        })
+    }
 }
 
 /// A problem in the document, at its line.
@@ -82,6 +172,12 @@ pub struct MarkdownProblem {
 #[derive(Debug, Clone)]
 pub struct MarkdownPlan {
     text: String,
+    /// Values continued over several lines, joined.
+    composed: String,
+    /// Every section's steps, in order.
+    steps: Vec<Span>,
+    /// Every section's task numbers depended on, in order.
+    depends_on: Vec<u32>,
     pub tasks: Vec<MarkdownTask>,
     pub milestones: Vec<Milestone>,
     pub problems: Vec<MarkdownProblem>,
@@ -96,23 +192,65 @@ impl MarkdownPlan {
             tasks: Vec::with_capacity(text.len() / 256),
             problems: Vec::new(),
             fields: Vec::new(),
+            composed: String::new(),
+            steps: Vec::new(),
         };
         let mut index = 0;
         let mut sections = Vec::new();
         while index < all.len() {
             index = match task_heading(line_text(&text, all[index])) {
                 Some((number, title)) => {
-                    let end = reader.section(&all, index, number, title.to_owned());
+                    let title = reader.locate(title);
+                    let end = reader.section(&all, index, number, title);
                     sections.push(index..end);
                     end
                 }
                 None => index + 1,
             };
         }
-        let SectionReader { mut tasks, mut problems, .. } = reader;
-        resolve_numbers(&mut tasks, &mut problems);
         let milestones = milestones_in(&text, &all, &sections);
-        MarkdownPlan { text, tasks, milestones, problems }
+        let SectionReader { tasks, problems, composed, steps, .. } = reader;
+        let mut plan = MarkdownPlan { text, composed, steps, depends_on: Vec::new(), tasks, milestones, problems };
+        plan.resolve_numbers();
+        plan
+    }
+
+    /// The section `index` (in the document's order).
+    pub fn section(&self, index: usize) -> Option<Section<'_>> {
+        self.tasks.get(index).map(|task| Section { plan: self, task })
+    }
+
+    pub fn sections(&self) -> impl Iterator<Item = Section<'_>> {
+        self.tasks.iter().map(|task| Section { plan: self, task })
+    }
+
+    fn str(&self, span: Span) -> &str {
+        text_of(&self.text, &self.composed, span)
+    }
+
+    /// Dependencies become task numbers; a number no section has is a
+    /// problem; the rest are prerequisites.
+    fn resolve_numbers(&mut self) {
+        let known: rustc_hash::FxHashSet<u32> = self.tasks.iter().map(|task| task.number).collect();
+        let MarkdownPlan { text, composed, depends_on, tasks, problems, .. } = self;
+        for task in tasks.iter_mut() {
+            let first = depends_on.len();
+            let found = task_references(text_of(text, composed, task.dependencies), depends_on);
+            task.prerequisites = match found {
+                Some(Prerequisites::Part(part)) => Some(task.dependencies.part(part)),
+                Some(Prerequisites::Joined(joined)) => Some(compose(composed, &joined)),
+                None => None,
+            };
+            task.depends_on = first..depends_on.len();
+            for number in &depends_on[first..] {
+                if !known.contains(number) {
+                    problems.push(MarkdownProblem {
+                        line: task.line,
+                        message: format!("{} depends on Task {number}, which is not in the plan", task.id),
+                    });
+                }
+            }
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -154,6 +292,28 @@ impl MarkdownPlan {
     }
 }
 
+/// `str::trim`, with ASCII whitespace (nearly all there is) taken off
+/// first without decoding characters: every line of the plan is trimmed.
+trait TrimText {
+    fn trim_text(&self) -> &str;
+}
+
+impl TrimText for str {
+    fn trim_text(&self) -> &str {
+        let trimmed = self.trim_ascii();
+        let bytes = trimmed.as_bytes();
+        match (bytes.first(), bytes.last()) {
+            (Some(first), Some(last)) if !first.is_ascii() || !last.is_ascii() => trimmed.trim(),
+            _ => trimmed,
+        }
+    }
+}
+
+fn text_of<'t>(text: &'t str, composed: &'t str, span: Span) -> &'t str {
+    let from = if span.composed { composed } else { text };
+    from.get(span.start..span.end).unwrap_or_default()
+}
+
 fn line_text(text: &str, line: Line) -> &str {
     &text[line.start..line.end]
 }
@@ -171,8 +331,8 @@ fn task_heading(line: &str) -> Option<(u32, &str)> {
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let number = rest[..digits].parse::<u32>().ok()?;
     let rest = rest[digits..].trim_start();
-    let title = rest.strip_prefix(['—', '–', '-', ':'])?.trim();
-    (!title.is_empty()).then(|| (number, title.trim_end_matches(['*', '#']).trim()))
+    let title = rest.strip_prefix(['—', '–', '-', ':'])?.trim_text();
+    (!title.is_empty()).then(|| (number, title.trim_end_matches(['*', '#']).trim_text()))
 }
 
 /// The fields of a task section planbot reads, by the names people give them.
@@ -226,6 +386,8 @@ struct SectionReader<'a> {
     /// The section being read: each bullet with the lines (indexes into
     /// the document's lines) that continue it. Reused across sections.
     fields: Vec<(Bullet<'a>, Range<usize>)>,
+    composed: String,
+    steps: Vec<Span>,
 }
 
 /// A `- Key: value` line at the top of a section.
@@ -240,7 +402,7 @@ struct Bullet<'a> {
 impl<'a> SectionReader<'a> {
     /// Reads the section whose heading is `all[heading]`; returns the index
     /// of the first line after it.
-    fn section(&mut self, all: &[Line], heading: usize, number: u32, title: String) -> usize {
+    fn section(&mut self, all: &[Line], heading: usize, number: u32, title: Span) -> usize {
         let mut fields = std::mem::take(&mut self.fields);
         fields.clear();
         let mut index = heading + 1;
@@ -266,31 +428,57 @@ impl<'a> SectionReader<'a> {
         index
     }
 
-    /// The non-blank lines in `range` of the document's lines, trimmed.
-    fn continued(&self, all: &[Line], range: &Range<usize>) -> impl Iterator<Item = &'a str> {
-        let text = self.text;
-        all[range.clone()].iter().map(move |&line| line_text(text, line).trim()).filter(|line| !line.is_empty())
+    /// Where `part`, a slice of the document, lies in it.
+    fn locate(&self, part: &str) -> Span {
+        let start = part.as_ptr().addr().wrapping_sub(self.text.as_ptr().addr());
+        if part.is_empty() || start + part.len() > self.text.len() {
+            return Span::default();
+        }
+        Span { start, end: start + part.len(), composed: false }
     }
 
-    fn task(&mut self, all: &[Line], line: u32, number: u32, title: String, fields: &[(Bullet<'a>, Range<usize>)]) {
+    /// A value that may continue over more lines: the document's own bytes
+    /// when it has one non-blank part (nearly always), else its parts
+    /// joined by spaces.
+    fn joined(&mut self, first: &'a str, more: impl Iterator<Item = &'a str>) -> Span {
+        let mut parts = std::iter::once(first.trim_text()).chain(more).filter(|part| !part.is_empty());
+        let Some(only) = parts.next() else { return Span::default() };
+        let Some(second) = parts.next() else { return self.locate(only) };
+        let start = self.composed.len();
+        for (index, part) in [only, second].into_iter().chain(parts).enumerate() {
+            if index > 0 {
+                self.composed.push(' ');
+            }
+            self.composed.push_str(part);
+        }
+        Span { start, end: self.composed.len(), composed: true }
+    }
+
+    fn task(&mut self, all: &[Line], line: u32, number: u32, title: Span, fields: &[(Bullet<'a>, Range<usize>)]) {
+        let text = self.text;
         // `None`: no `- ID:` line; `Some(None)`: one that is no task id.
         let mut id: Option<Option<TaskId>> = None;
-        let (mut owners, mut owner_field, mut target, mut steps) = (Vec::new(), None, Cell::Empty, Vec::new());
-        let (mut dependencies, mut acceptance, mut status) = (String::new(), String::new(), None);
+        let (mut owners, mut owner_field, mut target, mut steps) = (Span::default(), None, Cell::Empty, 0..0);
+        let (mut dependencies, mut acceptance, mut status) = (Span::default(), Span::default(), None);
         for (bullet, more) in fields {
             let bullet = bullet.clone();
             match FieldKey::of(bullet.key) {
                 Some(FieldKey::Id) => id = Some(self.id(&bullet)),
                 Some(FieldKey::Owner) => {
-                    owners = split_owners(bullet.value);
+                    owners = self.locate(bullet.value.trim_text());
                     owner_field = Some(bullet.field);
                 }
                 Some(FieldKey::Target) => target = self.date(bullet.value, bullet.field.line, "target"),
                 Some(FieldKey::Steps) => {
-                    steps = self.continued(all, more).map(|step| strip_item_marker(step).to_owned()).collect();
+                    let first = self.steps.len();
+                    for step in continued(text, all, more) {
+                        let step = self.locate(strip_item_marker(step));
+                        self.steps.push(step);
+                    }
+                    steps = first..self.steps.len();
                 }
-                Some(FieldKey::Dependencies) => dependencies = joined(bullet.value, self.continued(all, more)),
-                Some(FieldKey::Acceptance) => acceptance = joined(bullet.value, self.continued(all, more)),
+                Some(FieldKey::Dependencies) => dependencies = self.joined(bullet.value, continued(text, all, more)),
+                Some(FieldKey::Acceptance) => acceptance = self.joined(bullet.value, continued(text, all, more)),
                 Some(FieldKey::Status) => status = Some(self.status(bullet)),
                 None => {}
             }
@@ -298,19 +486,22 @@ impl<'a> SectionReader<'a> {
         let id = match id {
             Some(Some(id)) => id,
             Some(None) => return,
-            None => return self.problem(line, format!("section `Task {number} — {title}` has no `- ID:` line")),
+            None => {
+                let title = &text[title.start..title.end];
+                return self.problem(line, format!("section `Task {number} — {title}` has no `- ID:` line"));
+            }
         };
         self.tasks.push(MarkdownTask {
             number,
             id,
-            title,
             line,
+            title,
             owners,
             owner_field,
             target,
             steps,
             dependencies,
-            depends_on: Vec::new(),
+            depends_on: 0..0,
             prerequisites: None,
             acceptance,
             status,
@@ -318,7 +509,7 @@ impl<'a> SectionReader<'a> {
     }
 
     fn id(&mut self, bullet: &Bullet<'_>) -> Option<TaskId> {
-        match bullet.value.trim().parse::<TaskId>() {
+        match bullet.value.trim_text().parse::<TaskId>() {
             Ok(id) => Some(id),
             Err(error) => {
                 self.problem(bullet.field.line, format!("`- ID:` {error}"));
@@ -328,7 +519,7 @@ impl<'a> SectionReader<'a> {
     }
 
     fn date(&mut self, raw: &str, line: u32, what: &str) -> Cell<NaiveDate> {
-        let raw = raw.trim().trim_end_matches('.');
+        let raw = raw.trim_text().trim_end_matches('.');
         if raw.is_empty() || raw.eq_ignore_ascii_case("tbd") {
             return Cell::Empty;
         }
@@ -341,9 +532,9 @@ impl<'a> SectionReader<'a> {
         }
     }
 
-    fn status(&mut self, bullet: Bullet<'_>) -> StatusLine {
+    fn status(&mut self, bullet: Bullet<'a>) -> StatusSpans {
         let (word, rest) = split_at_dash(bullet.value).unwrap_or((bullet.value, ""));
-        let word = word.trim().to_owned();
+        let word = word.trim_text();
         let status = word.parse::<Status>();
         if let Err(unknown) = &status {
             self.problem(
@@ -352,18 +543,34 @@ impl<'a> SectionReader<'a> {
             );
         }
         let (date, rest) = match split_at_dash(rest).unwrap_or((rest, "")) {
-            (first, after) if first.trim().starts_with(|c: char| c.is_ascii_digit()) => {
+            (first, after) if first.trim_text().starts_with(|c: char| c.is_ascii_digit()) => {
                 (self.date(first, bullet.field.line, "status date"), after)
             }
             _ => (Cell::Empty, rest),
         };
-        let (note, by) = split_by(rest.trim());
-        StatusLine { field: bullet.field, word, status, date, note, by }
+        let (note, by) = split_by(rest.trim_text());
+        StatusSpans {
+            field: bullet.field,
+            word: self.locate(word),
+            status,
+            date,
+            note: self.locate(note),
+            by: by.map(|by| self.locate(by)),
+        }
     }
 
     fn problem(&mut self, line: u32, message: String) {
         self.problems.push(MarkdownProblem { line, message });
     }
+}
+
+/// The non-blank lines in `range` of the document's lines, trimmed.
+fn continued<'t, 'l>(
+    text: &'t str,
+    all: &'l [Line],
+    range: &Range<usize>,
+) -> impl Iterator<Item = &'t str> + use<'t, 'l> {
+    all[range.clone()].iter().map(move |&line| line_text(text, line).trim_text()).filter(|line| !line.is_empty())
 }
 
 /// Text at the left margin that is not a list item: a heading or a
@@ -404,21 +611,9 @@ fn bullet(text: &str, line: Line) -> Option<Bullet<'_>> {
     Some(Bullet { key, value: value.trim_end(), field })
 }
 
-/// A value that continues over more lines, as one line.
-fn joined<'a>(first: &'a str, more: impl Iterator<Item = &'a str>) -> String {
-    let mut value = String::with_capacity(first.len());
-    for part in std::iter::once(first.trim()).chain(more).filter(|part| !part.is_empty()) {
-        if !value.is_empty() {
-            value.push(' ');
-        }
-        value.push_str(part);
-    }
-    value
-}
-
 /// `1. text`, `- text`, `a) text` → `text`.
 fn strip_item_marker(line: &str) -> &str {
-    let line = line.trim();
+    let line = line.trim_text();
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     if digits > 0 {
         if let Some(rest) = line[digits..].strip_prefix(['.', ')']) {
@@ -430,11 +625,11 @@ fn strip_item_marker(line: &str) -> &str {
 
 /// `backend / data` is two roles; `backend lead` is one.
 pub fn split_owners(raw: &str) -> Vec<String> {
-    raw.split(['/', ','])
-        .map(|role| role.trim().trim_end_matches('.').trim())
-        .filter(|role| !role.is_empty())
-        .map(str::to_owned)
-        .collect()
+    owner_roles(raw).map(str::to_owned).collect()
+}
+
+fn owner_roles(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(['/', ',']).map(|role| role.trim_text().trim_end_matches('.').trim_text()).filter(|role| !role.is_empty())
 }
 
 /// The text before and after the first ` — `, ` – ` or ` - `, in one pass.
@@ -455,55 +650,92 @@ fn split_at_dash(text: &str) -> Option<(&str, &str)> {
 }
 
 /// `fix pending (backend)` → (`fix pending`, `backend`).
-fn split_by(text: &str) -> (String, Option<String>) {
+fn split_by(text: &str) -> (&str, Option<&str>) {
     if let Some(open) = text.rfind('(').filter(|_| text.ends_with(')')) {
-        let by = text[open + 1..text.len() - 1].trim();
+        let by = text[open + 1..text.len() - 1].trim_text();
         if !by.is_empty() && by.len() <= 40 && !by.contains('(') {
-            return (text[..open].trim().to_owned(), Some(by.to_owned()));
+            return (text[..open].trim_text(), Some(by));
         }
     }
-    (text.to_owned(), None)
+    (text, None)
+}
+
+/// Prerequisites that are no task: one part of the dependencies text, or
+/// several parts joined by `; `.
+#[derive(Debug, PartialEq, Eq)]
+enum Prerequisites {
+    /// Bytes of the text given.
+    Part(Range<usize>),
+    Joined(String),
+}
+
+impl Span {
+    /// `part` (bytes of this span's text) as a span of the same buffer.
+    fn part(self, part: Range<usize>) -> Span {
+        Span { start: self.start + part.start, end: self.start + part.end, composed: self.composed }
+    }
+}
+
+/// Appends `value` to the composed buffer.
+fn compose(composed: &mut String, value: &str) -> Span {
+    let start = composed.len();
+    composed.push_str(value);
+    Span { start, end: composed.len(), composed: true }
 }
 
 /// `Task 1`, `Task 4 script for accuracy`, `Stable auth deployment (Task 1)`
-/// name tasks by number; `None.` is none; anything else is a prerequisite
-/// outside the plan.
-fn task_references(text: &str) -> (Vec<u32>, Option<String>) {
-    let trimmed = text.trim().trim_end_matches('.');
+/// name tasks by number (pushed onto `numbers`, each once); `None.` is
+/// none; anything else is a prerequisite outside the plan.
+fn task_references(text: &str, numbers: &mut Vec<u32>) -> Option<Prerequisites> {
+    let first = numbers.len();
+    let trimmed = text.trim_text().trim_end_matches('.');
     if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("none") || trimmed.eq_ignore_ascii_case("n/a") {
-        return (Vec::new(), None);
+        return None;
     }
     // `Tokenisation (Task 2); sandbox keys from the bank`: each part that
     // names a task is an edge, each other part a prerequisite.
-    let mut numbers = Vec::new();
-    let mut prerequisites: Option<String> = None;
+    let mut outside: Option<Prerequisites> = None;
     for part in trimmed.split(';').map(str::trim).filter(|part| !part.is_empty()) {
-        if push_task_numbers(part, &mut numbers) == 0 {
-            let outside = prerequisites.get_or_insert_with(String::new);
-            if !outside.is_empty() {
-                outside.push_str("; ");
-            }
-            outside.push_str(part);
+        if push_task_numbers(part, numbers, first) > 0 {
+            continue;
         }
+        outside = Some(match outside {
+            None => {
+                let start = part.as_ptr().addr() - text.as_ptr().addr();
+                Prerequisites::Part(start..start + part.len())
+            }
+            Some(Prerequisites::Part(range)) => Prerequisites::Joined(format!("{}; {part}", &text[range])),
+            Some(Prerequisites::Joined(mut joined)) => {
+                joined.push_str("; ");
+                joined.push_str(part);
+                Prerequisites::Joined(joined)
+            }
+        });
     }
-    (numbers, prerequisites)
+    outside
 }
 
 /// Adds the `N` of every `Task N` (or `task #N`) in `text` to `numbers`,
-/// each once; returns how many `Task N` the text names.
-fn push_task_numbers(text: &str, numbers: &mut Vec<u32>) -> usize {
+/// once among those from `first` on; returns how many `Task N` the text
+/// names.
+fn push_task_numbers(text: &str, numbers: &mut Vec<u32>, first: usize) -> usize {
     let bytes = text.as_bytes();
     let mut named = 0;
     let mut from = 0;
-    while let Some(at) = bytes[from..].windows(4).position(|word| word.eq_ignore_ascii_case(b"task")) {
+    // Jump from one `t` to the next rather than comparing every window.
+    while let Some(at) = memchr::memchr2(b't', b'T', &bytes[from..]) {
         let start = from + at;
+        from = start + 1;
+        if !bytes.get(start..start + 4).is_some_and(|word| word.eq_ignore_ascii_case(b"task")) {
+            continue;
+        }
         from = start + 4;
         let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
         let rest = text[from..].trim_start_matches([' ', '#']);
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if let (true, Ok(number)) = (before_ok, rest[..digits].parse::<u32>()) {
             named += 1;
-            if !numbers.contains(&number) {
+            if !numbers[first..].contains(&number) {
                 numbers.push(number);
             }
         }
@@ -511,25 +743,7 @@ fn push_task_numbers(text: &str, numbers: &mut Vec<u32>) -> usize {
     named
 }
 
-/// Dependencies become task numbers; a number no section has is a problem.
-fn resolve_numbers(tasks: &mut [MarkdownTask], problems: &mut Vec<MarkdownProblem>) {
-    let known: rustc_hash::FxHashSet<u32> = tasks.iter().map(|task| task.number).collect();
-    for task in tasks.iter_mut() {
-        let (numbers, prerequisites) = task_references(&task.dependencies);
-        for number in &numbers {
-            if !known.contains(number) {
-                problems.push(MarkdownProblem {
-                    line: task.line,
-                    message: format!("{} depends on Task {number}, which is not in the plan", task.id),
-                });
-            }
-        }
-        task.depends_on = numbers;
-        task.prerequisites = prerequisites;
-    }
-}
-
-impl StatusLine {
+impl StatusLine<'_> {
     /// The line's value as the document's own template writes it:
     /// `Done — 2026-12-02 — note (initials)`.
     pub fn render(word: &str, date: NaiveDate, note: &str, by: &str) -> String {
@@ -571,20 +785,20 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
     #[test]
     fn a_section_yields_every_field_of_the_task() {
         let plan = MarkdownPlan::parse(SECTION.to_owned());
-        let t5 = &plan.tasks[0];
+        let t5 = plan.section(0).unwrap();
         assert_eq!(
-            (t5.number, t5.id.as_str(), t5.title.as_str()),
+            (t5.number(), t5.id().as_str(), t5.title()),
             (5, "T5", "Fix database migration issues for SQLite and Postgres")
         );
-        assert_eq!(t5.owners, ["backend", "data"]);
-        assert_eq!(t5.target.valid(), NaiveDate::from_ymd_opt(2025, 10, 20));
-        assert_eq!(t5.steps, ["Investigate.", "Re-run."]);
-        assert_eq!(t5.acceptance, "`alembic upgrade head` succeeds on both.");
-        assert!(t5.depends_on.is_empty() && t5.prerequisites.is_none());
-        let status = t5.status.as_ref().unwrap();
-        assert_eq!(status.status, Ok(Status::InProgress));
+        assert_eq!(t5.owners().collect::<Vec<_>>(), ["backend", "data"]);
+        assert_eq!(t5.target().valid(), NaiveDate::from_ymd_opt(2025, 10, 20));
+        assert_eq!(t5.steps().collect::<Vec<_>>(), ["Investigate.", "Re-run."]);
+        assert_eq!(t5.acceptance(), "`alembic upgrade head` succeeds on both.");
+        assert!(t5.depends_on().is_empty() && t5.prerequisites().is_none());
+        let status = t5.status().unwrap();
+        assert_eq!(*status.status, Ok(Status::InProgress));
         assert_eq!(status.date.valid(), NaiveDate::from_ymd_opt(2025, 10, 14));
-        assert_eq!((status.note.as_str(), status.by.as_deref()), ("error reproduced; fix pending", Some("backend")));
+        assert_eq!((status.note, status.by), ("error reproduced; fix pending", Some("backend")));
         assert_eq!(
             &SECTION[status.field.value.clone()],
             "In Progress — 2025-10-14 — error reproduced; fix pending (backend)"
@@ -593,19 +807,29 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
 
     #[test]
     fn task_numbers_in_free_text_are_dependencies_and_the_rest_prerequisites() {
-        assert_eq!(task_references("Task 1."), (vec![1], None));
-        assert_eq!(task_references("Task 4 script for accuracy."), (vec![4], None));
-        assert_eq!(task_references("Stable auth deployment (Task 1)."), (vec![1], None));
-        assert_eq!(task_references("None."), (vec![], None));
+        let references = |text: &str| {
+            let mut numbers = Vec::new();
+            let outside = match task_references(text, &mut numbers) {
+                Some(Prerequisites::Part(part)) => Some(text[part].to_owned()),
+                Some(Prerequisites::Joined(joined)) => Some(joined),
+                None => None,
+            };
+            (numbers, outside)
+        };
+        assert_eq!(references("Task 1."), (vec![1], None));
+        assert_eq!(references("Task 4 script for accuracy."), (vec![4], None));
+        assert_eq!(references("Stable auth deployment (Task 1)."), (vec![1], None));
+        assert_eq!(references("None."), (vec![], None));
         assert_eq!(
-            task_references("Tokenisation (Task 2); sandbox keys from the bank."),
+            references("Tokenisation (Task 2); sandbox keys from the bank."),
             (vec![2], Some("sandbox keys from the bank".to_owned()))
         );
-        let (numbers, outside) = task_references("Heroku CLI authenticated; `HEROKU_API_KEY` exported locally.");
+        let (numbers, outside) = references("Heroku CLI authenticated; `HEROKU_API_KEY` exported locally.");
         assert!(numbers.is_empty());
         assert_eq!(outside.as_deref(), Some("Heroku CLI authenticated; `HEROKU_API_KEY` exported locally"));
+        assert_eq!(references("Task 2; keys; a bank cert"), (vec![2], Some("keys; a bank cert".to_owned())));
         let plan = MarkdownPlan::parse(SECTION.to_owned());
-        assert_eq!(plan.tasks[1].depends_on, [1, 5]);
+        assert_eq!(plan.section(1).unwrap().depends_on(), [1, 5]);
         assert_eq!(plan.problems.len(), 1, "Task 1 is not in this document: {:?}", plan.problems);
         assert!(plan.problems[0].message.contains("T6 depends on Task 1"));
     }
@@ -614,7 +838,7 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
     fn a_section_ends_at_text_on_the_margin() {
         let plan = MarkdownPlan::parse(SECTION.to_owned());
         assert_eq!(plan.tasks.len(), 2);
-        assert_eq!(plan.tasks[1].status.as_ref().unwrap().status, Ok(Status::Todo));
+        assert_eq!(*plan.section(1).unwrap().status().unwrap().status, Ok(Status::Todo));
     }
 
     #[test]
@@ -622,14 +846,21 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         let text = "### Task 3 — Refund API\n\n- **ID:** PAY-103\n- **Steps:**\n1. Draft\n2. Review\n- **Status:** Blocked — 2026-11-28 — bank cert (ops)\n\nRisks\n- Status: not a task's\n";
         let plan = MarkdownPlan::parse(text.to_owned());
         assert_eq!(plan.tasks.len(), 1, "{:?}", plan.problems);
-        let task = &plan.tasks[0];
-        assert_eq!(task.id.as_str(), "PAY-103");
-        assert_eq!(task.steps, ["Draft", "Review"]);
-        let status = task.status.as_ref().expect("status line");
-        assert_eq!(
-            (status.word.as_str(), status.note.as_str(), status.by.as_deref()),
-            ("Blocked", "bank cert", Some("ops"))
-        );
+        let task = plan.section(0).unwrap();
+        assert_eq!(task.id().as_str(), "PAY-103");
+        assert_eq!(task.steps().collect::<Vec<_>>(), ["Draft", "Review"]);
+        let status = task.status().expect("status line");
+        assert_eq!((status.word, status.note, status.by), ("Blocked", "bank cert", Some("ops")));
+    }
+
+    #[test]
+    fn a_value_continued_over_lines_is_read_as_one_and_its_parts_found() {
+        let text = "Task 7 — Cut over\n\n- ID: T7\n- Dependencies: Task 5;\n  bank sandbox keys;\n  a signed cert\n- Status: To Do\n";
+        let plan = MarkdownPlan::parse(text.to_owned());
+        let task = plan.section(0).unwrap();
+        assert_eq!(task.dependencies(), "Task 5; bank sandbox keys; a signed cert");
+        assert_eq!(task.depends_on(), [5]);
+        assert_eq!(task.prerequisites(), Some("bank sandbox keys; a signed cert"));
     }
 
     #[test]
@@ -648,7 +879,7 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
     fn a_status_line_is_rewritten_alone_and_line_endings_stay() {
         let text = "Task 4 — Automate\r\n\r\n- ID: T4\r\n- Status: To Do\r\n\r\nNext\r\n";
         let plan = MarkdownPlan::parse(text.to_owned());
-        let field = &plan.tasks[0].status.as_ref().unwrap().field;
+        let field = plan.section(0).unwrap().status().unwrap().field;
         let value = StatusLine::render("Done", NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), "", "dana");
         let edited = plan.with_value(field, &value);
         assert_eq!(edited, "Task 4 — Automate\r\n\r\n- ID: T4\r\n- Status: Done — 2026-12-02 (dana)\r\n\r\nNext\r\n");

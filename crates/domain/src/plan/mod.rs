@@ -30,7 +30,9 @@ pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, Recor
 pub use edit::{Change, Edit, Outcome};
 pub use graph::CriticalPath;
 pub use lint::{Diagnostic, PlanFile, PlanPaths, Severity};
-pub use markdown::{Field, MarkdownPlan, MarkdownProblem, MarkdownTask, StatusLine, split_owners, status_word};
+pub use markdown::{
+    Field, MarkdownPlan, MarkdownProblem, MarkdownTask, Section, StatusLine, split_owners, status_word,
+};
 pub use milestones::{Milestone, MilestoneForm, age, parse_milestones};
 pub use priority::Priority;
 pub use schema::{Column, Columns, REQUIRED_COLUMNS, SchemaError};
@@ -295,9 +297,9 @@ impl Plan {
     }
 
     /// The section a Markdown task comes from.
-    pub fn markdown_task(&self, task: &Task) -> Option<&MarkdownTask> {
+    pub fn markdown_task(&self, task: &Task) -> Option<Section<'_>> {
         match task.form {
-            TaskForm::Markdown => self.markdown.as_deref()?.tasks.get(task.record),
+            TaskForm::Markdown => self.markdown.as_deref()?.section(task.record),
             TaskForm::Csv => None,
         }
     }
@@ -362,26 +364,26 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Result<Vec<Task>, PlanError> {
     let mut rows = Vec::with_capacity(markdown.tasks.len());
     // The composed cells of one row, written into one reused buffer.
     let mut scratch = ComposedRow::default();
-    for task in &markdown.tasks {
+    for section in markdown.sections() {
         scratch.clear();
-        let owners = scratch.joined(task.owners.iter().map(String::as_str), " / ");
-        let dependencies = scratch.joined(task.depends_on.iter().filter_map(|&n| id_of(n)), ", ");
-        let (word, completed, notes) = match &task.status {
+        let owners = scratch.joined(section.owners(), " / ");
+        let dependencies = scratch.joined(section.depends_on().iter().filter_map(|&n| id_of(n)), ", ");
+        let (word, completed, notes) = match section.status() {
             Some(status) => {
                 let done = status.status.as_ref().is_ok_and(|s| *s == Status::Completed);
                 let date = status.date.valid();
                 let completed = date.filter(|_| done).map(|date| scratch.date(date));
-                let notes = scratch.status_note(date, &status.note, status.by.as_deref());
-                (status.word.as_str(), completed, notes)
+                let notes = scratch.status_note(date, status.note, status.by);
+                (status.word, completed, notes)
             }
             None => ("To Do", None, 0..0),
         };
         let text = scratch.text.as_str();
         let completed = completed.map_or("", |range| &text[range]);
         let fields = [
-            task.id.as_str(),
+            section.id().as_str(),
             "",
-            &task.title,
+            section.title(),
             &text[owners],
             word,
             "",
@@ -389,7 +391,7 @@ fn markdown_tasks(markdown: &MarkdownPlan) -> Result<Vec<Task>, PlanError> {
             "",
             completed,
             "",
-            &task.acceptance,
+            section.acceptance(),
             &text[notes],
             "",
         ];
