@@ -64,9 +64,8 @@ const SPILLED: u32 = 1 << 31;
 /// For a record of the file, an entry is where the field's value starts
 /// (after its opening quote, flagged with [`QUOTED`]); the value ends one
 /// byte (the delimiter) before the next field's raw start, or two when
-/// quoted. For a
-/// spilled record, the values lie back to back in `spill` between
-/// consecutive entries. Offsets are `u32`: a plan file is at most
+/// quoted. For a spilled record, the values lie back to back in `spill`
+/// between consecutive entries. Offsets are `u32`: a plan file is at most
 /// [`MAX_PLAN_BYTES`].
 #[derive(Debug, Clone, Default)]
 pub struct Cells {
@@ -118,7 +117,7 @@ impl Cells {
             self.spill.push_str(field);
             self.offsets.push(offset(self.spill.len())?);
         }
-        // The entry after the last field is the next record's first: one per record.
+        // Less the record's entry after its last field.
         let count = offset(self.offsets.len())? - first - 1;
         let row = Row { first, count: (count & SPILLED == 0).then_some(count | SPILLED)? };
         self.rows.push(row);
