@@ -90,18 +90,16 @@ impl Cells {
             return "";
         }
         let at = row.first as usize + index;
-        let (Some(&entry), Some(&next)) = (self.offsets.get(at), self.offsets.get(at + 1)) else {
-            return "";
-        };
-        let value = if row.spilled() {
-            self.spill.get(entry as usize..next as usize)
+        let Some(&[entry, next]) = self.offsets.get(at..at + 2) else { return "" };
+        let (text, start, end) = if row.spilled() {
+            (self.spill.as_str(), entry, next)
         } else {
-            // The next field's raw start, less the delimiter and this value's closing quote.
-            let next_raw_start = (next & !QUOTED).saturating_sub(u32::from(next & QUOTED != 0));
-            let end = next_raw_start.saturating_sub(1 + u32::from(entry & QUOTED != 0));
-            self.source.get((entry & !QUOTED) as usize..end as usize)
+            // The next field's raw start, less the delimiter and this value's
+            // closing quote (`QUOTED` is the high bit: shifted, it is 0 or 1).
+            let next_raw_start = (next & !QUOTED).wrapping_sub(next >> 31);
+            (self.source.as_str(), entry & !QUOTED, next_raw_start.wrapping_sub(1 + (entry >> 31)))
         };
-        value.unwrap_or_default()
+        text.get(start as usize..end as usize).unwrap_or_default()
     }
 
     pub fn row(&self, row: Row) -> impl Iterator<Item = &str> {
