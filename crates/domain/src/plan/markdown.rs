@@ -624,10 +624,6 @@ fn strip_item_marker(line: &str) -> &str {
 }
 
 /// `backend / data` is two roles; `backend lead` is one.
-pub fn split_owners(raw: &str) -> Vec<String> {
-    owner_roles(raw).map(str::to_owned).collect()
-}
-
 fn owner_roles(raw: &str) -> impl Iterator<Item = &str> {
     raw.split(['/', ',']).map(|role| role.trim_text().trim_end_matches('.').trim_text()).filter(|role| !role.is_empty())
 }

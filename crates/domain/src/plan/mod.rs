@@ -30,9 +30,7 @@ pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, Recor
 pub use edit::{Change, Edit, Outcome};
 pub use graph::CriticalPath;
 pub use lint::{Diagnostic, PlanFile, PlanPaths, Severity};
-pub use markdown::{
-    Field, MarkdownPlan, MarkdownProblem, MarkdownTask, Section, StatusLine, split_owners, status_word,
-};
+pub use markdown::{Field, MarkdownPlan, MarkdownProblem, MarkdownTask, Section, StatusLine, status_word};
 pub use milestones::{Milestone, MilestoneForm, age, parse_milestones};
 pub use priority::Priority;
 pub use schema::{Column, Columns, REQUIRED_COLUMNS, SchemaError};
