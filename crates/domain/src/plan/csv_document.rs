@@ -58,7 +58,7 @@ const SPILLED: u32 = 1 << 31;
 /// values are the file's own bytes (a loaded plan is held for as long as it
 /// is served, so this halves what it holds). A record whose values differ
 /// from its bytes (`""` inside quotes, text after a closing quote) is kept
-/// unquoted in `spill`, as are records composed from elsewhere.
+/// unquoted in `spill`.
 ///
 /// `offsets` holds, per record, one entry per field and one after the last.
 /// For a record of the file, an entry is where the field's value starts
@@ -104,22 +104,6 @@ impl Cells {
 
     pub fn row(&self, row: Row) -> impl Iterator<Item = &str> {
         (0..row.len()).map(move |index| self.field(row, index))
-    }
-
-    /// Appends a record (for tasks that come from elsewhere than a CSV).
-    /// `None` once the cells would pass 4 GiB.
-    pub fn push_row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Option<Row> {
-        let first = offset(self.offsets.len())?;
-        self.offsets.push(offset(self.spill.len())?);
-        for field in fields {
-            self.spill.push_str(field);
-            self.offsets.push(offset(self.spill.len())?);
-        }
-        // Less the record's entry after its last field.
-        let count = offset(self.offsets.len())? - first - 1;
-        let row = Row { first, count: (count & SPILLED == 0).then_some(count | SPILLED)? };
-        self.rows.push(row);
-        Some(row)
     }
 
     /// Gives back what was reserved beyond the cells: a loaded plan is

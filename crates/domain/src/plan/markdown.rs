@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use super::lines::{Line, lines};
 use super::milestones::{Milestone, MilestoneForm, milestones_in};
 use super::task::{Cell, parse_iso_date};
-use super::{Status, TaskId, UnknownStatus};
+use super::{Column, Status, TaskId, UnknownStatus};
 
 /// A value on one line of the document: where it is, to rewrite it alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,12 +37,43 @@ pub struct Field {
 /// Text a section holds: bytes of the document itself, or of the values
 /// the reader composed (a value continued over several lines, joined). A
 /// section's text is not copied out of the document: a plan of ten
-/// thousand sections is read without a string per field.
+/// thousand sections is read without a string per field. Eight bytes, as
+/// a section holds a dozen: offsets are `u32` (a plan is at most
+/// `MAX_PLAN_BYTES`), and the high bit of `start` says which buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Span {
-    start: usize,
-    end: usize,
-    composed: bool,
+    start: u32,
+    end: u32,
+}
+
+/// The high bit of a [`Span`]'s start: the bytes are the composed buffer's.
+const COMPOSED: u32 = 1 << 31;
+
+impl Span {
+    /// Bytes `start..end` of the document, or of the composed buffer; an
+    /// empty span if they lie beyond what a span can say.
+    fn new(start: usize, end: usize, composed: bool) -> Span {
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(start), Ok(end)) if start < COMPOSED && end < COMPOSED => {
+                Span { start: if composed { start | COMPOSED } else { start }, end }
+            }
+            _ => Span::default(),
+        }
+    }
+
+    fn composed(self) -> bool {
+        self.start & COMPOSED != 0
+    }
+
+    fn range(self) -> Range<usize> {
+        (self.start & !COMPOSED) as usize..self.end as usize
+    }
+
+    /// `part` (bytes of this span's text) as a span of the same buffer.
+    fn part(self, part: Range<usize>) -> Span {
+        let start = self.range().start;
+        Span::new(start + part.start, start + part.end, self.composed())
+    }
 }
 
 /// `Status: In Progress — 2025-10-14 — error reproduced (backend)`.
@@ -52,6 +83,10 @@ struct StatusSpans {
     word: Span,
     status: Result<Status, UnknownStatus>,
     date: Cell<NaiveDate>,
+    /// The date as written (valid or not).
+    date_text: Span,
+    /// Everything after the status word: `2025-10-14 — note (backend)`.
+    after_word: Span,
     note: Span,
     by: Option<Span>,
 }
@@ -73,6 +108,8 @@ pub struct MarkdownTask {
     dependencies: Span,
     /// Indexes into the plan's list of task numbers depended on.
     depends_on: Range<usize>,
+    /// The ids of the tasks depended on, joined by `, `.
+    dependency_ids: Span,
     prerequisites: Option<Span>,
     acceptance: Span,
     status: Option<StatusSpans>,
@@ -146,6 +183,48 @@ impl<'a> Section<'a> {
 
     pub fn acceptance(&self) -> &'a str {
         self.plan.str(self.task.acceptance)
+    }
+
+    /// The section as a row of the CSV's schema, so that every question
+    /// reads both forms alike: owners as written, the status word, the ids
+    /// of the tasks depended on, the acceptance criteria as verification,
+    /// what follows the status word as notes. Read on demand from the
+    /// document: a loaded plan holds no second copy of its sections.
+    pub(crate) fn cell(&self, column: Column) -> &'a str {
+        let plan = self.plan;
+        let status = self.task.status.as_ref();
+        match column {
+            Column::Id => self.task.id.as_str(),
+            Column::Task => self.title(),
+            Column::Owner => plan.str(self.task.owners).trim_end_matches('.').trim_text(),
+            Column::Status => status.map_or("To Do", |status| plan.str(status.word)),
+            Column::Dependencies => plan.str(self.task.dependency_ids),
+            Column::CompletionDate => match status {
+                Some(status) if status.status == Ok(Status::Completed) && status.date.valid().is_some() => {
+                    plan.str(status.date_text)
+                }
+                _ => "",
+            },
+            Column::Verification => self.acceptance(),
+            Column::Notes => status.map_or("", |status| plan.str(status.after_word)),
+            Column::Phase | Column::Priority | Column::EstimatedHours | Column::Artifacts | Column::CodexHints => "",
+        }
+    }
+
+    /// The status as read, `To Do` when the section has no status line.
+    pub(crate) fn status_value(&self) -> Result<Status, UnknownStatus> {
+        self.task.status.as_ref().map_or(Ok(Status::Todo), |status| status.status.clone())
+    }
+
+    /// The day a `Done` section was completed, from its status line.
+    pub(crate) fn completed_on(&self) -> Cell<NaiveDate> {
+        match self.task.status.as_ref() {
+            Some(status) if status.status == Ok(Status::Completed) => match status.date.valid() {
+                Some(date) => Cell::Valid(date),
+                None => Cell::Empty,
+            },
+            _ => Cell::Empty,
+        }
     }
 
     pub fn status(&self) -> Option<StatusLine<'a>> {
@@ -229,9 +308,14 @@ impl MarkdownPlan {
     }
 
     /// Dependencies become task numbers; a number no section has is a
-    /// problem; the rest are prerequisites.
+    /// problem; the rest are prerequisites. Each number then becomes the id
+    /// of the first section with it, as a reader of the document finds it.
     fn resolve_numbers(&mut self) {
-        let known: rustc_hash::FxHashSet<u32> = self.tasks.iter().map(|task| task.number).collect();
+        let mut first_with: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+        first_with.reserve(self.tasks.len());
+        for (index, task) in self.tasks.iter().enumerate() {
+            first_with.entry(task.number).or_insert(index);
+        }
         let MarkdownPlan { text, composed, depends_on, tasks, problems, .. } = self;
         for task in tasks.iter_mut() {
             let first = depends_on.len();
@@ -243,13 +327,24 @@ impl MarkdownPlan {
             };
             task.depends_on = first..depends_on.len();
             for number in &depends_on[first..] {
-                if !known.contains(number) {
+                if !first_with.contains_key(number) {
                     problems.push(MarkdownProblem {
                         line: task.line,
                         message: format!("{} depends on Task {number}, which is not in the plan", task.id),
                     });
                 }
             }
+        }
+        for index in 0..tasks.len() {
+            let start = composed.len();
+            let numbers = &depends_on[tasks[index].depends_on.clone()];
+            for (nth, position) in numbers.iter().filter_map(|number| first_with.get(number)).enumerate() {
+                if nth > 0 {
+                    composed.push_str(", ");
+                }
+                composed.push_str(tasks[*position].id.as_str());
+            }
+            tasks[index].dependency_ids = Span::new(start, composed.len(), true);
         }
     }
 
@@ -292,30 +387,38 @@ impl MarkdownPlan {
     }
 }
 
-/// `str::trim`, with ASCII whitespace (nearly all there is) taken off
-/// first without decoding characters: every line of the plan is trimmed.
+/// `str::trim` and its halves, with ASCII whitespace (nearly all there
+/// is) taken off first without decoding characters: every line of the
+/// plan is trimmed.
 trait TrimText {
     fn trim_text(&self) -> &str;
+    fn trim_text_start(&self) -> &str;
+    fn trim_text_end(&self) -> &str;
 }
 
 impl TrimText for str {
     fn trim_text(&self) -> &str {
-        let trimmed = self.trim_ascii();
-        let bytes = trimmed.as_bytes();
-        match (bytes.first(), bytes.last()) {
-            (Some(first), Some(last)) if !first.is_ascii() || !last.is_ascii() => trimmed.trim(),
-            _ => trimmed,
-        }
+        self.trim_text_start().trim_text_end()
+    }
+
+    fn trim_text_start(&self) -> &str {
+        let trimmed = self.trim_ascii_start();
+        if trimmed.as_bytes().first().is_some_and(|first| !first.is_ascii()) { trimmed.trim_start() } else { trimmed }
+    }
+
+    fn trim_text_end(&self) -> &str {
+        let trimmed = self.trim_ascii_end();
+        if trimmed.as_bytes().last().is_some_and(|last| !last.is_ascii()) { trimmed.trim_end() } else { trimmed }
     }
 }
 
 fn text_of<'t>(text: &'t str, composed: &'t str, span: Span) -> &'t str {
-    let from = if span.composed { composed } else { text };
-    from.get(span.start..span.end).unwrap_or_default()
+    let from = if span.composed() { composed } else { text };
+    from.get(span.range()).unwrap_or_default()
 }
 
 fn line_text(text: &str, line: Line) -> &str {
-    &text[line.start..line.end]
+    &text[line.start()..line.end()]
 }
 
 /// `Task 5 — Fix database migration issues` (a heading or a plain line;
@@ -348,34 +451,29 @@ enum FieldKey {
 }
 
 impl FieldKey {
-    const NAMES: [(&'static str, FieldKey); 14] = [
-        ("id", FieldKey::Id),
-        ("owner", FieldKey::Owner),
-        ("owners", FieldKey::Owner),
-        ("owner (r/a)", FieldKey::Owner),
-        ("owners (r/a)", FieldKey::Owner),
-        ("responsible", FieldKey::Owner),
-        ("target", FieldKey::Target),
-        ("target date", FieldKey::Target),
-        ("due", FieldKey::Target),
-        ("steps", FieldKey::Steps),
-        ("dependencies", FieldKey::Dependencies),
-        ("depends on", FieldKey::Dependencies),
-        ("acceptance criteria", FieldKey::Acceptance),
-        ("status", FieldKey::Status),
-    ];
-
+    /// The key a field's name (as written, any case) means. Every line of
+    /// a section names one: matched by length first, then compared once.
     fn of(written: &str) -> Option<FieldKey> {
-        if written.eq_ignore_ascii_case("acceptance") {
-            return Some(FieldKey::Acceptance);
-        }
-        // Compared only against names of its length that start alike.
-        let first = written.as_bytes().first()?.to_ascii_lowercase();
-        Self::NAMES
-            .iter()
-            .filter(|(name, _)| name.len() == written.len() && name.as_bytes()[0] == first)
-            .find(|(name, _)| name.eq_ignore_ascii_case(written))
-            .map(|(_, key)| *key)
+        let is = |name: &str| written.eq_ignore_ascii_case(name);
+        let key = match written.len() {
+            2 if is("id") => FieldKey::Id,
+            3 if is("due") => FieldKey::Target,
+            5 if is("owner") => FieldKey::Owner,
+            5 if is("steps") => FieldKey::Steps,
+            6 if is("owners") => FieldKey::Owner,
+            6 if is("target") => FieldKey::Target,
+            6 if is("status") => FieldKey::Status,
+            10 if is("acceptance") => FieldKey::Acceptance,
+            10 if is("depends on") => FieldKey::Dependencies,
+            11 if is("owner (r/a)") => FieldKey::Owner,
+            11 if is("responsible") => FieldKey::Owner,
+            11 if is("target date") => FieldKey::Target,
+            12 if is("owners (r/a)") => FieldKey::Owner,
+            12 if is("dependencies") => FieldKey::Dependencies,
+            19 if is("acceptance criteria") => FieldKey::Acceptance,
+            _ => return None,
+        };
+        Some(key)
     }
 }
 
@@ -434,7 +532,7 @@ impl<'a> SectionReader<'a> {
         if part.is_empty() || start + part.len() > self.text.len() {
             return Span::default();
         }
-        Span { start, end: start + part.len(), composed: false }
+        Span::new(start, start + part.len(), false)
     }
 
     /// A value that may continue over more lines: the document's own bytes
@@ -451,7 +549,7 @@ impl<'a> SectionReader<'a> {
             }
             self.composed.push_str(part);
         }
-        Span { start, end: self.composed.len(), composed: true }
+        Span::new(start, self.composed.len(), true)
     }
 
     fn task(&mut self, all: &[Line], line: u32, number: u32, title: Span, fields: &[(Bullet<'a>, Range<usize>)]) {
@@ -487,7 +585,7 @@ impl<'a> SectionReader<'a> {
             Some(Some(id)) => id,
             Some(None) => return,
             None => {
-                let title = &text[title.start..title.end];
+                let title = text_of(text, "", title);
                 return self.problem(line, format!("section `Task {number} — {title}` has no `- ID:` line"));
             }
         };
@@ -502,6 +600,7 @@ impl<'a> SectionReader<'a> {
             steps,
             dependencies,
             depends_on: 0..0,
+            dependency_ids: Span::default(),
             prerequisites: None,
             acceptance,
             status,
@@ -542,11 +641,13 @@ impl<'a> SectionReader<'a> {
                 format!("status {:?} is not one of To Do, In Progress, Done, Blocked, Deferred", unknown.0),
             );
         }
-        let (date, rest) = match split_at_dash(rest).unwrap_or((rest, "")) {
+        let after_word = self.locate(rest.trim_text());
+        let (date, date_text, rest) = match split_at_dash(rest).unwrap_or((rest, "")) {
             (first, after) if first.trim_text().starts_with(|c: char| c.is_ascii_digit()) => {
-                (self.date(first, bullet.field.line, "status date"), after)
+                let date_text = self.locate(first.trim_text().trim_end_matches('.'));
+                (self.date(first, bullet.field.line, "status date"), date_text, after)
             }
-            _ => (Cell::Empty, rest),
+            _ => (Cell::Empty, Span::default(), rest),
         };
         let (note, by) = split_by(rest.trim_text());
         StatusSpans {
@@ -554,6 +655,8 @@ impl<'a> SectionReader<'a> {
             word: self.locate(word),
             status,
             date,
+            date_text,
+            after_word,
             note: self.locate(note),
             by: by.map(|by| self.locate(by)),
         }
@@ -599,16 +702,27 @@ fn bullet(text: &str, line: Line) -> Option<Bullet<'_>> {
     };
     let rest = &raw[marker + 2..];
     let colon = rest.bytes().position(|b| b == b':')?;
-    let key = rest[..colon].trim_ascii().trim_matches('*').trim_ascii();
+    let key = trim_bold(&rest[..colon]);
     if key.is_empty() || key.len() > 40 {
         return None;
     }
     // `- **Status:** Done`: the closing bold marks belong to the key.
-    let after = rest[colon + 1..].trim_start_matches('*');
-    let value = after.trim_start();
-    let value_start = line.start + (raw.len() - value.len());
-    let field = Field { line: line.number, value: value_start..line.end };
-    Some(Bullet { key, value: value.trim_end(), field })
+    let after = &rest[colon + 1..];
+    let after = &after[after.bytes().take_while(|&b| b == b'*').count()..];
+    let value = after.trim_text_start();
+    let value_start = line.start() + (raw.len() - value.len());
+    let field = Field { line: line.number, value: value_start..line.end() };
+    Some(Bullet { key, value: value.trim_text_end(), field })
+}
+
+/// `**Status**` → `Status`: spaces and bold marks off both ends, byte by
+/// byte (both are ASCII, so every cut is a character boundary).
+fn trim_bold(key: &str) -> &str {
+    let strip = |b: &u8| *b == b'*' || b.is_ascii_whitespace();
+    let bytes = key.as_bytes();
+    let start = bytes.iter().take_while(|b| strip(b)).count();
+    let end = bytes.len() - bytes[start..].iter().rev().take_while(|b| strip(b)).count();
+    &key[start..end]
 }
 
 /// `1. text`, `- text`, `a) text` → `text`.
@@ -665,18 +779,11 @@ enum Prerequisites {
     Joined(String),
 }
 
-impl Span {
-    /// `part` (bytes of this span's text) as a span of the same buffer.
-    fn part(self, part: Range<usize>) -> Span {
-        Span { start: self.start + part.start, end: self.start + part.end, composed: self.composed }
-    }
-}
-
 /// Appends `value` to the composed buffer.
 fn compose(composed: &mut String, value: &str) -> Span {
     let start = composed.len();
     composed.push_str(value);
-    Span { start, end: composed.len(), composed: true }
+    Span::new(start, composed.len(), true)
 }
 
 /// `Task 1`, `Task 4 script for accuracy`, `Stable auth deployment (Task 1)`

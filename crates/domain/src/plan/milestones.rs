@@ -105,7 +105,7 @@ pub(crate) fn milestones_in(markdown: &str, all: &[Line], sections: &[Range<usiz
             continue;
         }
         index += 1;
-        let text = markdown[line.start..line.end].trim_ascii();
+        let text = markdown[line.start()..line.end()].trim_ascii();
         match text.as_bytes().first() {
             None => {
                 table.end();
@@ -209,13 +209,13 @@ impl TableReader {
 
 /// The cells of a table row, trimmed, each with its raw byte range.
 fn table_cells(markdown: &str, line: &Line) -> Option<Vec<(String, Range<usize>)>> {
-    let raw = &markdown[line.start..line.end];
+    let raw = &markdown[line.start()..line.end()];
     if raw.trim_ascii_start().as_bytes().first() != Some(&b'|') {
         return None;
     }
     let open = raw.find('|').filter(|at| raw[..*at].trim().is_empty())?;
     let mut cells = Vec::new();
-    let mut start = line.start + open + 1;
+    let mut start = line.start() + open + 1;
     for piece in raw[open + 1..].split('|') {
         let range = start..start + piece.len();
         start = range.end + 1;
@@ -255,7 +255,7 @@ fn split_done(text: &str) -> (&str, Option<NaiveDate>) {
 
 /// `- M1 (2025-09-26 → 2025-09-27): title` or `- M2 (2025-09-27): title`.
 fn bullet_milestone(markdown: &str, line: &Line) -> Option<Milestone> {
-    let raw = &markdown[line.start..line.end];
+    let raw = &markdown[line.start()..line.end()];
     let rest = raw.trim_ascii_start().strip_prefix(['-', '*'])?.trim_ascii_start();
     let space = rest.bytes().position(|b| b == b' ')?;
     let (id, rest) = (&rest[..space], &rest[space + 1..]);
@@ -280,7 +280,7 @@ fn bullet_milestone(markdown: &str, line: &Line) -> Option<Milestone> {
         notes: None,
         done,
         line: line.number,
-        form: MilestoneForm::Item { line_end: line.end },
+        form: MilestoneForm::Item { line_end: line.end() },
     })
 }
 
@@ -337,7 +337,7 @@ fn numbered_milestone(item: &str, position: usize, line: &Line) -> Milestone {
         notes: None,
         done,
         line: line.number,
-        form: MilestoneForm::Item { line_end: line.end },
+        form: MilestoneForm::Item { line_end: line.end() },
     }
 }
 

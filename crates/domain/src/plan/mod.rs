@@ -19,12 +19,7 @@ mod task;
 mod task_id;
 mod task_index;
 
-use std::ops::Range;
 use std::sync::Arc;
-
-use chrono::{Datelike, NaiveDate};
-
-use rustc_hash::FxHashMap;
 
 pub use csv_document::{Cells, CsvDocument, CsvError, EditError, ParsedCsv, RecordSpan, Row, unsafe_cell_start};
 pub use edit::{Change, Edit, Outcome};
@@ -50,8 +45,6 @@ pub enum PlanError {
     Schema(#[from] SchemaError),
     #[error("there is no plan: neither the CSV nor the Markdown plan exists")]
     NoPlanFile,
-    #[error("the Markdown plan's tasks hold more than 4 GiB of text, more than planbot reads")]
-    MarkdownTooLarge,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,16 +170,17 @@ impl Plan {
         let columns = Columns::from_header(cells.row(header))?;
         let sheet = Arc::new(Sheet { cells, columns });
 
-        let mut tasks = Vec::with_capacity(sheet.cells.rows().len());
+        let sections = markdown.as_ref().map_or(0, |markdown| markdown.tasks.len());
+        let mut tasks = Vec::with_capacity(sheet.cells.rows().len() + sections);
         let mut rejected_rows = Vec::new();
         for (record, (&row, span)) in sheet.cells.rows().iter().zip(document.spans()).enumerate().skip(1) {
             match sheet.cell(row, Column::Id).parse::<TaskId>() {
-                Ok(id) => tasks.push(Task::new(id, TaskForm::Csv, record, span.line, row, Arc::clone(&sheet))),
+                Ok(id) => tasks.push(Task::from_csv(id, record, span.line, row, Arc::clone(&sheet))),
                 Err(problem) => rejected_rows.push(RejectedRow { line: span.line, problem }),
             }
         }
         if let Some(markdown) = &markdown {
-            tasks.extend(markdown_tasks(markdown)?);
+            tasks.extend((0..markdown.tasks.len()).filter_map(|record| Task::from_section(markdown, record)));
         }
         let index = TaskIndex::of(&tasks);
         let mut plan = Plan {
@@ -345,133 +339,6 @@ impl Plan {
     }
 }
 
-/// The Markdown plan's task sections as tasks, on cells laid out like the
-/// CSV's so every question reads them alike: owners as written, the status
-/// word, dependencies as the ids of the `Task N` they name, the acceptance
-/// criteria as verification, the status line's note as notes.
-fn markdown_tasks(markdown: &MarkdownPlan) -> Result<Vec<Task>, PlanError> {
-    let columns = Columns::from_header(REQUIRED_COLUMNS)?;
-    let mut cells = Cells::default();
-    cells.push_row(REQUIRED_COLUMNS).ok_or(PlanError::MarkdownTooLarge)?;
-    // The first section with each number, as a reader of the document finds it.
-    let mut by_number: FxHashMap<u32, &str> = FxHashMap::default();
-    for task in &markdown.tasks {
-        by_number.entry(task.number).or_insert(task.id.as_str());
-    }
-    let id_of = |number: u32| by_number.get(&number).copied();
-    let mut rows = Vec::with_capacity(markdown.tasks.len());
-    // The composed cells of one row, written into one reused buffer.
-    let mut scratch = ComposedRow::default();
-    for section in markdown.sections() {
-        scratch.clear();
-        let owners = scratch.joined(section.owners(), " / ");
-        let dependencies = scratch.joined(section.depends_on().iter().filter_map(|&n| id_of(n)), ", ");
-        let (word, completed, notes) = match section.status() {
-            Some(status) => {
-                let done = status.status.as_ref().is_ok_and(|s| *s == Status::Completed);
-                let date = status.date.valid();
-                let completed = date.filter(|_| done).map(|date| scratch.date(date));
-                let notes = scratch.status_note(date, status.note, status.by);
-                (status.word, completed, notes)
-            }
-            None => ("To Do", None, 0..0),
-        };
-        let text = scratch.text.as_str();
-        let completed = completed.map_or("", |range| &text[range]);
-        let fields = [
-            section.id().as_str(),
-            "",
-            section.title(),
-            &text[owners],
-            word,
-            "",
-            &text[dependencies],
-            "",
-            completed,
-            "",
-            section.acceptance(),
-            &text[notes],
-            "",
-        ];
-        rows.push(cells.push_row(fields).ok_or(PlanError::MarkdownTooLarge)?);
-    }
-    let sheet = Arc::new(Sheet { cells, columns });
-    Ok(markdown
-        .tasks
-        .iter()
-        .zip(rows)
-        .enumerate()
-        .map(|(index, (task, row))| {
-            Task::new(task.id.clone(), TaskForm::Markdown, index, task.line, row, Arc::clone(&sheet))
-        })
-        .collect())
-}
-
-/// Cells composed from parts of a Markdown section (owners joined, a
-/// status note with its date and author), each a range of one buffer.
-#[derive(Default)]
-struct ComposedRow {
-    text: String,
-}
-
-impl ComposedRow {
-    fn clear(&mut self) {
-        self.text.clear();
-    }
-
-    fn joined<'a>(&mut self, parts: impl Iterator<Item = &'a str>, separator: &str) -> Range<usize> {
-        let start = self.text.len();
-        for (index, part) in parts.enumerate() {
-            if index > 0 {
-                self.text.push_str(separator);
-            }
-            self.text.push_str(part);
-        }
-        start..self.text.len()
-    }
-
-    /// `YYYY-MM-DD`, without the formatting machinery: every Markdown
-    /// task's status date passes here on every load.
-    fn date(&mut self, date: NaiveDate) -> Range<usize> {
-        let start = self.text.len();
-        let digits = |value: u32, width: usize, out: &mut String| {
-            for place in (0..width).rev() {
-                let digit = value / 10u32.pow(u32::try_from(place).unwrap_or(0)) % 10;
-                out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
-            }
-        };
-        digits(u32::try_from(date.year()).unwrap_or(0), 4, &mut self.text);
-        self.text.push('-');
-        digits(date.month(), 2, &mut self.text);
-        self.text.push('-');
-        digits(date.day(), 2, &mut self.text);
-        start..self.text.len()
-    }
-
-    /// `2025-10-14 — note (by)`, from the parts a status line has.
-    fn status_note(&mut self, date: Option<NaiveDate>, note: &str, by: Option<&str>) -> Range<usize> {
-        let start = self.text.len();
-        if let Some(date) = date {
-            self.date(date);
-        }
-        if !note.is_empty() {
-            if self.text.len() > start {
-                self.text.push_str(" — ");
-            }
-            self.text.push_str(note);
-        }
-        if let Some(by) = by {
-            if self.text.len() > start {
-                self.text.push(' ');
-            }
-            self.text.push('(');
-            self.text.push_str(by);
-            self.text.push(')');
-        }
-        start..self.text.len()
-    }
-}
-
 /// A plan of the required columns and `rows`, for unit tests.
 #[cfg(test)]
 pub(crate) fn plan_of(rows: &[&str]) -> Plan {
@@ -505,6 +372,7 @@ Task 2 — Next\n\n- ID: T2\n- Owner (R/A): backend / data\n- Dependencies: Task
         );
         let t2 = &plan.tasks()[1];
         assert_eq!((t2.owner(), t2.notes(), t2.get(Column::Dependencies)), ("backend / data", "", "T1"));
+        assert_eq!((t2.get_named("STATUS"), t2.get_named("sprint")), (Some("To Do"), None));
         assert_eq!(plan.dependencies_of(1), [0]);
     }
 

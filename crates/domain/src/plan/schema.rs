@@ -36,8 +36,31 @@ pub enum Column {
 }
 
 impl Column {
+    /// Every column, in `REQUIRED_COLUMNS`' order.
+    const ALL: [Column; REQUIRED_COLUMNS.len()] = [
+        Column::Id,
+        Column::Phase,
+        Column::Task,
+        Column::Owner,
+        Column::Status,
+        Column::Priority,
+        Column::Dependencies,
+        Column::EstimatedHours,
+        Column::CompletionDate,
+        Column::Artifacts,
+        Column::Verification,
+        Column::Notes,
+        Column::CodexHints,
+    ];
+
     pub fn name(self) -> &'static str {
         REQUIRED_COLUMNS[self as usize]
+    }
+
+    /// The column a header name means (any case).
+    pub fn named(name: &str) -> Option<Column> {
+        let name = name.trim();
+        Self::ALL.into_iter().find(|column| column.name().eq_ignore_ascii_case(name))
     }
 }
 

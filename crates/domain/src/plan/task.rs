@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::csv_document::Row;
 use super::schema::Column;
 use super::sheet::Sheet;
-use super::{Priority, Status, TaskId, UnknownStatus};
+use super::{MarkdownPlan, Priority, Status, TaskId, UnknownStatus};
 use chrono::NaiveDate;
 
 /// A cell that may be empty, well-formed, or kept as written for lint.
@@ -42,6 +42,15 @@ pub enum TaskForm {
     Markdown,
 }
 
+/// Where a task's text is read from.
+#[derive(Debug, Clone)]
+enum Source {
+    /// A record of the CSV's cells.
+    Csv { row: Row, sheet: Arc<Sheet> },
+    /// A section of the Markdown plan (the task's `record`).
+    Markdown(Arc<MarkdownPlan>),
+}
+
 #[derive(Debug, Clone)]
 pub struct Task {
     pub id: TaskId,
@@ -56,35 +65,56 @@ pub struct Task {
     pub priority: Priority,
     pub estimated_hours: Cell<f64>,
     pub completion_date: Cell<NaiveDate>,
-    row: Row,
-    sheet: Arc<Sheet>,
+    source: Source,
 }
 
 impl Task {
-    pub(super) fn new(id: TaskId, form: TaskForm, record: usize, line: u32, row: Row, sheet: Arc<Sheet>) -> Task {
+    pub(super) fn from_csv(id: TaskId, record: usize, line: u32, row: Row, sheet: Arc<Sheet>) -> Task {
         let cell = |column: Column| sheet.cell(row, column);
         Task {
             id,
-            form,
+            form: TaskForm::Csv,
             line,
             record,
             status: cell(Column::Status).parse(),
             priority: Priority::parse(cell(Column::Priority)),
             estimated_hours: Cell::parse_with(cell(Column::EstimatedHours), parse_hours),
             completion_date: Cell::parse_with(cell(Column::CompletionDate), parse_iso_date),
-            row,
-            sheet,
+            source: Source::Csv { row, sheet },
         }
+    }
+
+    /// The task of section `record` of `markdown`, whose fields were typed
+    /// when the document was read.
+    pub(super) fn from_section(markdown: &Arc<MarkdownPlan>, record: usize) -> Option<Task> {
+        let section = markdown.section(record)?;
+        Some(Task {
+            id: section.id().clone(),
+            form: TaskForm::Markdown,
+            line: markdown.tasks[record].line,
+            record,
+            status: section.status_value(),
+            priority: Priority::parse(""),
+            estimated_hours: Cell::Empty,
+            completion_date: section.completed_on(),
+            source: Source::Markdown(Arc::clone(markdown)),
+        })
     }
 
     /// The text of a schema column as written in the file (trimmed).
     pub fn get(&self, column: Column) -> &str {
-        self.sheet.cell(self.row, column)
+        match &self.source {
+            Source::Csv { row, sheet } => sheet.cell(*row, column),
+            Source::Markdown(markdown) => markdown.section(self.record).map_or("", |section| section.cell(column)),
+        }
     }
 
     /// Any column of the file by name, its own extra columns included.
     pub fn get_named(&self, column: &str) -> Option<&str> {
-        self.sheet.columns.index_of(column).map(|index| self.sheet.cells.field(self.row, index))
+        match &self.source {
+            Source::Csv { row, sheet } => sheet.columns.index_of(column).map(|index| sheet.cells.field(*row, index)),
+            Source::Markdown(_) => Column::named(column).map(|column| self.get(column)),
+        }
     }
 
     pub fn title(&self) -> &str {
@@ -163,8 +193,9 @@ pub fn parse_iso_date(raw: &str) -> Option<NaiveDate> {
     if !shaped {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| raw[range].parse::<u32>().ok();
-    NaiveDate::from_ymd_opt(i32::try_from(number(0..4)?).ok()?, number(5..7)?, number(8..10)?)
+    // The shape is checked: every other byte is an ASCII digit.
+    let number = |range: std::ops::Range<usize>| bytes[range].iter().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
+    NaiveDate::from_ymd_opt(i32::try_from(number(0..4)).ok()?, number(5..7), number(8..10))
 }
 
 #[cfg(test)]
