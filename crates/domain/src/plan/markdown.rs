@@ -108,8 +108,6 @@ pub struct MarkdownTask {
     dependencies: Span,
     /// Indexes into the plan's list of task numbers depended on.
     depends_on: Range<usize>,
-    /// The ids of the tasks depended on, joined by `, `.
-    dependency_ids: Span,
     prerequisites: Option<Span>,
     acceptance: Span,
     status: Option<StatusSpans>,
@@ -176,6 +174,13 @@ impl<'a> Section<'a> {
         &self.plan.depends_on[self.task.depends_on.clone()]
     }
 
+    /// The sections (by index) of the tasks the dependencies name: the
+    /// first section with each number, as a reader of the document finds it.
+    pub(crate) fn dependency_sections(&self) -> impl Iterator<Item = usize> + use<'a> {
+        let sections = &self.plan.dependency_sections[self.task.depends_on.clone()];
+        sections.iter().filter(|&&section| section != NO_SECTION).map(|&section| section as usize)
+    }
+
     /// Dependencies that are no task (`Heroku CLI authenticated`).
     pub fn prerequisites(&self) -> Option<&'a str> {
         self.task.prerequisites.map(|span| self.plan.str(span))
@@ -198,7 +203,7 @@ impl<'a> Section<'a> {
             Column::Task => self.title(),
             Column::Owner => plan.str(self.task.owners).trim_end_matches('.').trim_text(),
             Column::Status => status.map_or("To Do", |status| plan.str(status.word)),
-            Column::Dependencies => plan.str(self.task.dependency_ids),
+            Column::Dependencies => self.dependencies(),
             Column::CompletionDate => match status {
                 Some(status) if status.status == Ok(Status::Completed) && status.date.valid().is_some() => {
                     plan.str(status.date_text)
@@ -257,6 +262,9 @@ pub struct MarkdownPlan {
     steps: Vec<Span>,
     /// Every section's task numbers depended on, in order.
     depends_on: Vec<u32>,
+    /// For each of `depends_on`, the first section with that number, or
+    /// [`NO_SECTION`].
+    dependency_sections: Vec<u32>,
     pub tasks: Vec<MarkdownTask>,
     pub milestones: Vec<Milestone>,
     pub problems: Vec<MarkdownProblem>,
@@ -289,7 +297,16 @@ impl MarkdownPlan {
         }
         let milestones = milestones_in(&text, &all, &sections);
         let SectionReader { tasks, problems, composed, steps, .. } = reader;
-        let mut plan = MarkdownPlan { text, composed, steps, depends_on: Vec::new(), tasks, milestones, problems };
+        let mut plan = MarkdownPlan {
+            text,
+            composed,
+            steps,
+            depends_on: Vec::new(),
+            dependency_sections: Vec::new(),
+            tasks,
+            milestones,
+            problems,
+        };
         plan.resolve_numbers();
         plan
     }
@@ -307,16 +324,11 @@ impl MarkdownPlan {
         text_of(&self.text, &self.composed, span)
     }
 
-    /// Dependencies become task numbers; a number no section has is a
-    /// problem; the rest are prerequisites. Each number then becomes the id
-    /// of the first section with it, as a reader of the document finds it.
+    /// Dependencies become task numbers, each the first section with it;
+    /// a number no section has is a problem; the rest are prerequisites.
     fn resolve_numbers(&mut self) {
-        let mut first_with: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
-        first_with.reserve(self.tasks.len());
-        for (index, task) in self.tasks.iter().enumerate() {
-            first_with.entry(task.number).or_insert(index);
-        }
-        let MarkdownPlan { text, composed, depends_on, tasks, problems, .. } = self;
+        let first_with = FirstWithNumber::of(&self.tasks);
+        let MarkdownPlan { text, composed, depends_on, dependency_sections, tasks, problems, .. } = self;
         for task in tasks.iter_mut() {
             let first = depends_on.len();
             let found = task_references(text_of(text, composed, task.dependencies), depends_on);
@@ -326,25 +338,16 @@ impl MarkdownPlan {
                 None => None,
             };
             task.depends_on = first..depends_on.len();
-            for number in &depends_on[first..] {
-                if !first_with.contains_key(number) {
+            for &number in &depends_on[first..] {
+                let section = first_with.get(number);
+                if section == NO_SECTION {
                     problems.push(MarkdownProblem {
                         line: task.line,
                         message: format!("{} depends on Task {number}, which is not in the plan", task.id),
                     });
                 }
+                dependency_sections.push(section);
             }
-        }
-        for index in 0..tasks.len() {
-            let start = composed.len();
-            let numbers = &depends_on[tasks[index].depends_on.clone()];
-            for (nth, position) in numbers.iter().filter_map(|number| first_with.get(number)).enumerate() {
-                if nth > 0 {
-                    composed.push_str(", ");
-                }
-                composed.push_str(tasks[*position].id.as_str());
-            }
-            tasks[index].dependency_ids = Span::new(start, composed.len(), true);
         }
     }
 
@@ -384,6 +387,47 @@ impl MarkdownPlan {
         text.push_str(&insert);
         text.push_str(&self.text[at.end..]);
         Some(text)
+    }
+}
+
+/// No section has the number.
+const NO_SECTION: u32 = u32::MAX;
+
+/// The first section with each task number. Plans number their tasks
+/// from 1 up, so a table indexed by number serves nearly always (a map
+/// when the numbers are too sparse for one): every dependency of every
+/// section is looked up here at load.
+enum FirstWithNumber {
+    Dense(Vec<u32>),
+    Sparse(rustc_hash::FxHashMap<u32, u32>),
+}
+
+impl FirstWithNumber {
+    fn of(tasks: &[MarkdownTask]) -> FirstWithNumber {
+        let largest = tasks.iter().map(|task| task.number as usize).max().unwrap_or(0);
+        // Section indexes are `u32`: a plan of `MAX_PLAN_BYTES` has fewer.
+        let index = |index: usize| u32::try_from(index).unwrap_or(NO_SECTION);
+        if largest <= tasks.len().saturating_mul(4) + 64 {
+            let mut first = vec![NO_SECTION; largest + 1];
+            for (at, task) in tasks.iter().enumerate().rev() {
+                first[task.number as usize] = index(at);
+            }
+            return FirstWithNumber::Dense(first);
+        }
+        let mut first = rustc_hash::FxHashMap::default();
+        for (at, task) in tasks.iter().enumerate() {
+            first.entry(task.number).or_insert(index(at));
+        }
+        FirstWithNumber::Sparse(first)
+    }
+
+    /// The first section with `number`, or [`NO_SECTION`].
+    fn get(&self, number: u32) -> u32 {
+        let found = match self {
+            FirstWithNumber::Dense(first) => first.get(number as usize),
+            FirstWithNumber::Sparse(first) => first.get(&number),
+        };
+        found.copied().unwrap_or(NO_SECTION)
     }
 }
 
@@ -600,7 +644,6 @@ impl<'a> SectionReader<'a> {
             steps,
             dependencies,
             depends_on: 0..0,
-            dependency_ids: Span::default(),
             prerequisites: None,
             acceptance,
             status,

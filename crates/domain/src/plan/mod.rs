@@ -208,8 +208,20 @@ impl Plan {
         let mut unknown = Vec::new();
         let mut malformed = Vec::new();
         links.offsets.push(0);
+        // Markdown sections follow the CSV's records, in the document's order.
+        let first_section = self.tasks.iter().position(|task| task.form == TaskForm::Markdown).unwrap_or(0);
         for (position, task) in self.tasks.iter().enumerate() {
             let start = links.targets.len();
+            if let Some(section) = self.markdown_task(task) {
+                // Named by number (`Task 4`), resolved when the document was read.
+                for target in section.dependency_sections().map(|index| first_section + index) {
+                    if !links.targets[start..].contains(&target) {
+                        links.targets.push(target);
+                    }
+                }
+                links.offsets.push(links.targets.len());
+                continue;
+            }
             for token in dependency_tokens(task.get(Column::Dependencies)) {
                 match self.resolve(token) {
                     Ok(target) if !links.targets[start..].contains(&target) => links.targets.push(target),
@@ -371,7 +383,7 @@ Task 2 — Next\n\n- ID: T2\n- Owner (R/A): backend / data\n- Dependencies: Task
             (Some(Status::Completed), "2025-10-16 — shipped (ops)", "2025-10-16")
         );
         let t2 = &plan.tasks()[1];
-        assert_eq!((t2.owner(), t2.notes(), t2.get(Column::Dependencies)), ("backend / data", "", "T1"));
+        assert_eq!((t2.owner(), t2.notes(), t2.get(Column::Dependencies)), ("backend / data", "", "Task 1"));
         assert_eq!((t2.get_named("STATUS"), t2.get_named("sprint")), (Some("To Do"), None));
         assert_eq!(plan.dependencies_of(1), [0]);
     }
