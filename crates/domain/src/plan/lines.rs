@@ -1,9 +1,8 @@
 //! A document's lines, found in one pass over its bytes: both readers of
-//! the Markdown plan (task sections and milestones) walk the same list.
+//! the Markdown plan (task sections and milestones) share the pass.
 
 /// One line: its 1-based number, and its bytes without the terminator
-/// (`\n` or `\r\n`). Twelve bytes: a plan has a line per 24 bytes or so,
-/// and the list is as large as the work of reading it.
+/// (`\n` or `\r\n`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Line {
     pub number: u32,
@@ -21,28 +20,38 @@ impl Line {
     }
 }
 
-/// The lines of `text`, which is at most `MAX_PLAN_BYTES` (offsets past
-/// `u32` end the list).
-pub(crate) fn lines(text: &str) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let at = |offset: usize| u32::try_from(offset).ok();
-    let mut found = Vec::with_capacity(text.len() / 24);
-    let mut start = 0;
-    let mut number = 1;
-    for newline in memchr::memchr_iter(b'\n', bytes) {
-        let end = if newline > start && bytes[newline - 1] == b'\r' { newline - 1 } else { newline };
-        let (Some(start32), Some(end32)) = (at(start), at(end)) else { return found };
-        found.push(Line { number, start: start32, end: end32 });
-        start = newline + 1;
-        number += 1;
+/// The lines of a text, found one at a time: a plan is read in one pass
+/// and never holds a list of its lines. Offsets past `u32` (a text above
+/// `MAX_PLAN_BYTES`) end the lines.
+#[derive(Debug, Clone)]
+pub(crate) struct Lines<'t> {
+    bytes: &'t [u8],
+    next_start: usize,
+    number: u32,
+}
+
+impl<'t> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Lines<'t> {
+        Lines { bytes: text.as_bytes(), next_start: 0, number: 1 }
     }
-    if start < text.len() {
-        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
-        if let (Some(start), Some(end)) = (at(start), at(end)) {
-            found.push(Line { number, start, end });
-        }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        let start = self.next_start;
+        let rest = self.bytes.get(start..).filter(|rest| !rest.is_empty())?;
+        let (end, next_start) = match memchr::memchr(b'\n', rest) {
+            Some(at) => (start + at, start + at + 1),
+            None => (self.bytes.len(), self.bytes.len()),
+        };
+        let end = if end > start && self.bytes[end - 1] == b'\r' { end - 1 } else { end };
+        let line = Line { number: self.number, start: u32::try_from(start).ok()?, end: u32::try_from(end).ok()? };
+        self.next_start = next_start;
+        self.number += 1;
+        Some(line)
     }
-    found
 }
 
 #[cfg(test)]
@@ -52,7 +61,7 @@ mod tests {
     #[test]
     fn lines_end_before_their_terminator_in_either_convention() {
         let text = "a\r\nbc\n\nd";
-        let found: Vec<(u32, &str)> = lines(text).iter().map(|l| (l.number, &text[l.start()..l.end()])).collect();
+        let found: Vec<(u32, &str)> = Lines::new(text).map(|l| (l.number, &text[l.start()..l.end()])).collect();
         assert_eq!(found, [(1, "a"), (2, "bc"), (3, ""), (4, "d")]);
     }
 }

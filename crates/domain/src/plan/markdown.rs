@@ -15,12 +15,13 @@
 //! - Status: In Progress — 2025-10-14 — error reproduced; fix pending (backend)
 //! ```
 
+use std::iter::Peekable;
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::lines::{Line, lines};
-use super::milestones::{Milestone, MilestoneForm, milestones_in};
+use super::lines::{Line, Lines};
+use super::milestones::{Milestone, MilestoneForm, MilestoneReader};
 use super::task::{Cell, parse_iso_date};
 use super::{Column, Status, TaskId, UnknownStatus};
 
@@ -103,8 +104,9 @@ pub struct MarkdownTask {
     owners: Span,
     owner_field: Option<Field>,
     target: Cell<NaiveDate>,
-    /// Indexes into the plan's step list.
-    steps: Range<usize>,
+    /// The lines under `- Steps:`, read into steps when asked for (cards
+    /// show them; a load does not need them).
+    steps: Span,
     dependencies: Span,
     /// Indexes into the plan's list of task numbers depended on.
     depends_on: Range<usize>,
@@ -160,8 +162,8 @@ impl<'a> Section<'a> {
     }
 
     pub fn steps(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        let plan = self.plan;
-        plan.steps[self.task.steps.clone()].iter().map(move |&step| plan.str(step))
+        let lines = self.plan.str(self.task.steps).lines();
+        lines.map(TrimText::trim_text).filter(|line| !line.is_empty()).map(strip_item_marker)
     }
 
     /// As written (`Task 4 script for accuracy`).
@@ -258,8 +260,6 @@ pub struct MarkdownPlan {
     text: String,
     /// Values continued over several lines, joined.
     composed: String,
-    /// Every section's steps, in order.
-    steps: Vec<Span>,
     /// Every section's task numbers depended on, in order.
     depends_on: Vec<u32>,
     /// For each of `depends_on`, the first section with that number, or
@@ -272,35 +272,31 @@ pub struct MarkdownPlan {
 
 impl MarkdownPlan {
     pub fn parse(text: String) -> MarkdownPlan {
-        let all = lines(&text);
         let mut reader = SectionReader {
             text: &text,
-            // A section is rarely shorter than this many bytes.
-            tasks: Vec::with_capacity(text.len() / 256),
+            tasks: Vec::new(),
             problems: Vec::new(),
             fields: Vec::new(),
             composed: String::new(),
-            steps: Vec::new(),
         };
-        let mut index = 0;
-        let mut sections = Vec::new();
-        while index < all.len() {
-            index = match task_heading(line_text(&text, all[index])) {
+        // One pass: each line is a task section's or the milestones reader's.
+        let mut milestones = MilestoneReader::default();
+        let mut lines = Lines::new(&text).peekable();
+        while let Some(line) = lines.next() {
+            match task_heading(line_text(&text, line)) {
                 Some((number, title)) => {
                     let title = reader.locate(title);
-                    let end = reader.section(&all, index, number, title);
-                    sections.push(index..end);
-                    end
+                    reader.section(&mut lines, line.number, number, title);
+                    milestones.section();
                 }
-                None => index + 1,
-            };
+                None => milestones.line(&text, line),
+            }
         }
-        let milestones = milestones_in(&text, &all, &sections);
-        let SectionReader { tasks, problems, composed, steps, .. } = reader;
+        let milestones = milestones.finish();
+        let SectionReader { tasks, problems, composed, .. } = reader;
         let mut plan = MarkdownPlan {
             text,
             composed,
-            steps,
             depends_on: Vec::new(),
             dependency_sections: Vec::new(),
             tasks,
@@ -525,12 +521,15 @@ struct SectionReader<'a> {
     text: &'a str,
     tasks: Vec<MarkdownTask>,
     problems: Vec<MarkdownProblem>,
-    /// The section being read: each bullet with the lines (indexes into
-    /// the document's lines) that continue it. Reused across sections.
-    fields: Vec<(Bullet<'a>, Range<usize>)>,
+    /// The section being read: each bullet with the lines that continue
+    /// it. Reused across sections.
+    fields: Vec<(Bullet<'a>, Continued)>,
     composed: String,
-    steps: Vec<Span>,
 }
+
+/// The bytes of the lines under a bullet, from the first's start to the
+/// last's end, if any.
+type Continued = Option<Range<usize>>;
 
 /// A `- Key: value` line at the top of a section.
 #[derive(Clone)]
@@ -542,32 +541,31 @@ struct Bullet<'a> {
 }
 
 impl<'a> SectionReader<'a> {
-    /// Reads the section whose heading is `all[heading]`; returns the index
-    /// of the first line after it.
-    fn section(&mut self, all: &[Line], heading: usize, number: u32, title: Span) -> usize {
+    /// Reads the section under the heading on line `heading`, up to the
+    /// line that ends it (left in `lines`).
+    fn section(&mut self, lines: &mut Peekable<Lines<'_>>, heading: u32, number: u32, title: Span) {
         let mut fields = std::mem::take(&mut self.fields);
         fields.clear();
-        let mut index = heading + 1;
-        while let Some(&line) = all.get(index) {
+        while let Some(&line) = lines.peek() {
             let text = line_text(self.text, line);
             if ends_section(text) || task_heading(text).is_some() {
                 break;
             }
+            lines.next();
             match bullet(self.text, line) {
-                Some(found) => fields.push((found, index + 1..index + 1)),
+                Some(found) => fields.push((found, None)),
                 // A line that continues the bullet above (blank ones are
                 // skipped when the value is read).
                 None => {
                     if let Some((_, more)) = fields.last_mut() {
-                        more.end = index + 1;
+                        let start = more.as_ref().map_or(line.start(), |more| more.start);
+                        *more = Some(start..line.end());
                     }
                 }
             }
-            index += 1;
         }
-        self.task(all, all[heading].number, number, title, &fields);
+        self.task(heading, number, title, &fields);
         self.fields = fields;
-        index
     }
 
     /// Where `part`, a slice of the document, lies in it.
@@ -577,6 +575,11 @@ impl<'a> SectionReader<'a> {
             return Span::default();
         }
         Span::new(start, start + part.len(), false)
+    }
+
+    /// The bytes of the lines that continue a bullet.
+    fn lines_of(more: &Continued) -> Span {
+        more.as_ref().map_or_else(Span::default, |more| Span::new(more.start, more.end, false))
     }
 
     /// A value that may continue over more lines: the document's own bytes
@@ -596,11 +599,12 @@ impl<'a> SectionReader<'a> {
         Span::new(start, self.composed.len(), true)
     }
 
-    fn task(&mut self, all: &[Line], line: u32, number: u32, title: Span, fields: &[(Bullet<'a>, Range<usize>)]) {
+    fn task(&mut self, line: u32, number: u32, title: Span, fields: &[(Bullet<'a>, Continued)]) {
         let text = self.text;
         // `None`: no `- ID:` line; `Some(None)`: one that is no task id.
         let mut id: Option<Option<TaskId>> = None;
-        let (mut owners, mut owner_field, mut target, mut steps) = (Span::default(), None, Cell::Empty, 0..0);
+        let (mut owners, mut owner_field, mut target, mut steps) =
+            (Span::default(), None, Cell::Empty, Span::default());
         let (mut dependencies, mut acceptance, mut status) = (Span::default(), Span::default(), None);
         for (bullet, more) in fields {
             let bullet = bullet.clone();
@@ -611,16 +615,9 @@ impl<'a> SectionReader<'a> {
                     owner_field = Some(bullet.field);
                 }
                 Some(FieldKey::Target) => target = self.date(bullet.value, bullet.field.line, "target"),
-                Some(FieldKey::Steps) => {
-                    let first = self.steps.len();
-                    for step in continued(text, all, more) {
-                        let step = self.locate(strip_item_marker(step));
-                        self.steps.push(step);
-                    }
-                    steps = first..self.steps.len();
-                }
-                Some(FieldKey::Dependencies) => dependencies = self.joined(bullet.value, continued(text, all, more)),
-                Some(FieldKey::Acceptance) => acceptance = self.joined(bullet.value, continued(text, all, more)),
+                Some(FieldKey::Steps) => steps = Self::lines_of(more),
+                Some(FieldKey::Dependencies) => dependencies = self.joined(bullet.value, continued(text, more)),
+                Some(FieldKey::Acceptance) => acceptance = self.joined(bullet.value, continued(text, more)),
                 Some(FieldKey::Status) => status = Some(self.status(bullet)),
                 None => {}
             }
@@ -710,13 +707,10 @@ impl<'a> SectionReader<'a> {
     }
 }
 
-/// The non-blank lines in `range` of the document's lines, trimmed.
-fn continued<'t, 'l>(
-    text: &'t str,
-    all: &'l [Line],
-    range: &Range<usize>,
-) -> impl Iterator<Item = &'t str> + use<'t, 'l> {
-    all[range.clone()].iter().map(move |&line| line_text(text, line).trim_text()).filter(|line| !line.is_empty())
+/// The non-blank lines that continue a bullet, trimmed.
+fn continued<'t>(text: &'t str, more: &Continued) -> impl Iterator<Item = &'t str> + use<'t> {
+    let lines = more.as_ref().and_then(|more| text.get(more.clone())).unwrap_or_default().lines();
+    lines.map(TrimText::trim_text).filter(|line| !line.is_empty())
 }
 
 /// Text at the left margin that is not a list item: a heading or a
@@ -1019,6 +1013,18 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         assert!(found[1].0 == 9 && found[1].1.contains("target \"2025-13-40\" is not a date"), "{found:?}");
         assert!(found[2].0 == 10 && found[2].1.contains("\"Finished\""), "{found:?}");
         assert_eq!(plan.tasks.len(), 1);
+    }
+
+    #[test]
+    fn steps_and_continued_values_are_read_alike_in_either_line_ending() {
+        let lf = "Task 8 — Ship\n\n- ID: T8\n- Steps:\n  1. Build\n\n  2. Deploy\n- Acceptance criteria: green\n  in prod\n## Next\n";
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf.to_owned(), crlf] {
+            let plan = MarkdownPlan::parse(text);
+            let task = plan.section(0).unwrap();
+            assert_eq!(task.steps().collect::<Vec<_>>(), ["Build", "Deploy"]);
+            assert_eq!(task.acceptance(), "green in prod");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::lines::{Line, lines};
+use super::lines::{Line, Lines};
 use super::task::parse_iso_date;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,58 +84,67 @@ pub fn age(days: i64) -> String {
 /// One pass over the lines, each looked at by its first byte: a plan of
 /// ten thousand task sections has a hundred thousand lines to pass over.
 pub fn parse_milestones(markdown: &str) -> Vec<Milestone> {
-    milestones_in(markdown, &lines(markdown), &[])
+    let mut reader = MilestoneReader::default();
+    for line in Lines::new(markdown) {
+        reader.line(markdown, line);
+    }
+    reader.finish()
 }
 
-/// The milestones of `markdown`, whose lines are `all`. `sections` are the
-/// task sections (ranges of `all`, in order): their lines are a task's, and
-/// the pass steps over them.
-pub(crate) fn milestones_in(markdown: &str, all: &[Line], sections: &[Range<usize>]) -> Vec<Milestone> {
-    let (mut milestones, mut listed, mut numbered) = (Vec::new(), Vec::new(), Vec::new());
-    let mut table = TableReader::default();
-    let mut in_numbered_list = false;
-    let mut sections = sections.iter().peekable();
-    let mut index = 0;
-    while let Some(&line) = all.get(index) {
-        if let Some(section) = sections.next_if(|section| section.start <= index) {
-            // A section ends a table or a list, as its heading line would.
-            table.end();
-            in_numbered_list = false;
-            index = index.max(section.end);
-            continue;
-        }
-        index += 1;
+/// Reads milestones a line at a time, in the same pass that reads the
+/// task sections; a section's lines are a task's and never reach it.
+#[derive(Default)]
+pub(crate) struct MilestoneReader {
+    milestones: Vec<Milestone>,
+    listed: Vec<Milestone>,
+    numbered: Vec<Milestone>,
+    table: TableReader,
+    in_numbered_list: bool,
+}
+
+impl MilestoneReader {
+    pub(crate) fn line(&mut self, markdown: &str, line: Line) {
         let text = markdown[line.start()..line.end()].trim_ascii();
         match text.as_bytes().first() {
             None => {
-                table.end();
-                continue;
+                self.table.end();
+                return;
             }
             Some(b'|') => {
-                milestones.extend(table.row(markdown, &line));
-                continue;
+                self.milestones.extend(self.table.row(markdown, &line));
+                return;
             }
-            Some(b'-' | b'*') => listed.extend(bullet_milestone(markdown, &line)),
+            Some(b'-' | b'*') => self.listed.extend(bullet_milestone(markdown, &line)),
             Some(b'0'..=b'9') => {
                 if let Some(item) = numbered_item(text) {
-                    if in_numbered_list {
-                        numbered.push(numbered_milestone(item, numbered.len() + 1, &line));
+                    if self.in_numbered_list {
+                        self.numbered.push(numbered_milestone(item, self.numbered.len() + 1, &line));
                     }
-                    table.end();
-                    continue;
+                    self.table.end();
+                    return;
                 }
             }
             Some(_) => {}
         }
-        table.end();
-        in_numbered_list = names_milestones(text);
+        self.table.end();
+        self.in_numbered_list = names_milestones(text);
     }
-    for milestone in listed.into_iter().chain(numbered) {
-        if !milestones.iter().any(|m| m.id.eq_ignore_ascii_case(&milestone.id)) {
-            milestones.push(milestone);
+
+    /// A task section ends a table or a list, as its heading line would.
+    pub(crate) fn section(&mut self) {
+        self.table.end();
+        self.in_numbered_list = false;
+    }
+
+    pub(crate) fn finish(self) -> Vec<Milestone> {
+        let MilestoneReader { mut milestones, listed, numbered, .. } = self;
+        for milestone in listed.into_iter().chain(numbered) {
+            if !milestones.iter().any(|m| m.id.eq_ignore_ascii_case(&milestone.id)) {
+                milestones.push(milestone);
+            }
         }
+        milestones
     }
-    milestones
 }
 
 /// Header cells of a milestone table, by position.
