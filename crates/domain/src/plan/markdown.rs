@@ -469,13 +469,21 @@ fn task_heading(line: &str) -> Option<(u32, &str)> {
     if !matches!(first, b'T' | b't') {
         return None;
     }
-    let rest = line.trim_ascii_start().trim_start_matches('#').trim_ascii_start();
+    let rest = line.trim_ascii_start();
+    let rest = rest[rest.bytes().take_while(|&b| b == b'#').count()..].trim_ascii_start();
     let rest = rest.strip_prefix("Task ").or_else(|| rest.strip_prefix("task "))?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let number = rest[..digits].parse::<u32>().ok()?;
-    let rest = rest[digits..].trim_start();
-    let title = rest.strip_prefix(['—', '–', '-', ':'])?.trim_text();
-    (!title.is_empty()).then(|| (number, title.trim_end_matches(['*', '#']).trim_text()))
+    let rest = rest[digits..].trim_text_start();
+    // An em dash, an en dash (both three bytes), a hyphen or a colon.
+    let dash = match rest.as_bytes() {
+        [0xE2, 0x80, 0x94 | 0x93, ..] => 3,
+        [b'-' | b':', ..] => 1,
+        _ => return None,
+    };
+    let title = rest[dash..].trim_text();
+    let title = &title[..title.len() - title.bytes().rev().take_while(|b| matches!(b, b'*' | b'#')).count()];
+    (!title.is_empty()).then(|| (number, title.trim_text_end()))
 }
 
 /// The fields of a task section planbot reads, by the names people give them.
@@ -1013,6 +1021,18 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         assert!(found[1].0 == 9 && found[1].1.contains("target \"2025-13-40\" is not a date"), "{found:?}");
         assert!(found[2].0 == 10 && found[2].1.contains("\"Finished\""), "{found:?}");
         assert_eq!(plan.tasks.len(), 1);
+    }
+
+    #[test]
+    fn task_headings_are_read_in_the_forms_people_write() {
+        assert_eq!(task_heading("### Task 3 — Refund API"), Some((3, "Refund API")));
+        assert_eq!(task_heading("**Task 12: Cut over**"), None, "bold before the word is not a heading");
+        assert_eq!(task_heading("## Task 12: Cut over **"), Some((12, "Cut over")));
+        assert_eq!(task_heading("task 4 – en dash"), Some((4, "en dash")));
+        assert_eq!(task_heading("  Task 5 - hyphen\u{a0}"), Some((5, "hyphen")));
+        for not_one in ["Taskforce — no", "Task x — no", "Task 6 —  ", "Task 7 Title", "The Task 8 — no"] {
+            assert_eq!(task_heading(not_one), None, "{not_one}");
+        }
     }
 
     #[test]
