@@ -31,8 +31,16 @@ pub struct Field {
     /// 1-based line.
     pub line: u32,
     /// Bytes of the value, after `Key:` and its spaces, up to the line's
-    /// end (its `\r` excluded).
-    pub value: Range<usize>,
+    /// end (its `\r` excluded); `u32`, as a plan is at most `MAX_PLAN_BYTES`.
+    start: u32,
+    end: u32,
+}
+
+impl Field {
+    /// Bytes of the value in the document.
+    pub fn value(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Text a section holds: bytes of the document itself, or of the values
@@ -109,7 +117,7 @@ pub struct MarkdownTask {
     steps: Span,
     dependencies: Span,
     /// Indexes into the plan's list of task numbers depended on.
-    depends_on: Range<usize>,
+    depends_on: Range<u32>,
     prerequisites: Option<Span>,
     acceptance: Span,
     status: Option<StatusSpans>,
@@ -173,13 +181,13 @@ impl<'a> Section<'a> {
 
     /// The `N`s of the `Task N` the dependencies name.
     pub fn depends_on(&self) -> &'a [u32] {
-        &self.plan.depends_on[self.task.depends_on.clone()]
+        self.plan.depends_on.get(widen(&self.task.depends_on)).unwrap_or_default()
     }
 
     /// The sections (by index) of the tasks the dependencies name: the
     /// first section with each number, as a reader of the document finds it.
     pub(crate) fn dependency_sections(&self) -> impl Iterator<Item = usize> + use<'a> {
-        let sections = &self.plan.dependency_sections[self.task.depends_on.clone()];
+        let sections = self.plan.dependency_sections.get(widen(&self.task.depends_on)).unwrap_or_default();
         sections.iter().filter(|&&section| section != NO_SECTION).map(|&section| section as usize)
     }
 
@@ -333,7 +341,7 @@ impl MarkdownPlan {
                 Some(Prerequisites::Joined(joined)) => Some(compose(composed, &joined)),
                 None => None,
             };
-            task.depends_on = first..depends_on.len();
+            task.depends_on = narrow(first)..narrow(depends_on.len());
             for &number in &depends_on[first..] {
                 let section = first_with.get(number);
                 if section == NO_SECTION {
@@ -354,9 +362,9 @@ impl MarkdownPlan {
     /// The document with one field's value replaced, every other byte kept.
     pub fn with_value(&self, field: &Field, value: &str) -> String {
         let mut text = String::with_capacity(self.text.len() + value.len());
-        text.push_str(&self.text[..field.value.start]);
+        text.push_str(&self.text[..field.value().start]);
         text.push_str(value);
-        text.push_str(&self.text[field.value.end..]);
+        text.push_str(&self.text[field.value().end..]);
         text
     }
 
@@ -450,6 +458,16 @@ impl TrimText for str {
         let trimmed = self.trim_ascii_end();
         if trimmed.as_bytes().last().is_some_and(|last| !last.is_ascii()) { trimmed.trim_end() } else { trimmed }
     }
+}
+
+/// Indexes into a plan's lists are `u32`: a plan of `MAX_PLAN_BYTES` has
+/// fewer entries (an index past it reads as an empty list).
+fn narrow(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+fn widen(range: &Range<u32>) -> Range<usize> {
+    range.start as usize..range.end as usize
 }
 
 fn text_of<'t>(text: &'t str, composed: &'t str, span: Span) -> &'t str {
@@ -756,7 +774,9 @@ fn bullet(text: &str, line: Line) -> Option<Bullet<'_>> {
     let after = &after[after.bytes().take_while(|&b| b == b'*').count()..];
     let value = after.trim_text_start();
     let value_start = line.start() + (raw.len() - value.len());
-    let field = Field { line: line.number, value: value_start..line.end() };
+    // Line offsets are `u32` already, and the value lies inside its line.
+    let field =
+        Field { line: line.number, start: u32::try_from(value_start).ok()?, end: u32::try_from(line.end()).ok()? };
     Some(Bullet { key, value: value.trim_text_end(), field })
 }
 
@@ -948,7 +968,7 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         assert_eq!(status.date.valid(), NaiveDate::from_ymd_opt(2025, 10, 14));
         assert_eq!((status.note, status.by), ("error reproduced; fix pending", Some("backend")));
         assert_eq!(
-            &SECTION[status.field.value.clone()],
+            &SECTION[status.field.value()],
             "In Progress — 2025-10-14 — error reproduced; fix pending (backend)"
         );
     }
