@@ -608,6 +608,15 @@ impl<'a> SectionReader<'a> {
         more.as_ref().map_or_else(Span::default, |more| Span::new(more.start, more.end, false))
     }
 
+    /// A bullet's value with the lines that continue it, if any.
+    fn value(&mut self, first: &'a str, more: &Continued) -> Span {
+        match more {
+            // Nearly every value is one line.
+            None => self.locate(first.trim_text()),
+            Some(_) => self.joined(first, continued(self.text, more)),
+        }
+    }
+
     /// A value that may continue over more lines: the document's own bytes
     /// when it has one non-blank part (nearly always), else its parts
     /// joined by spaces.
@@ -642,8 +651,8 @@ impl<'a> SectionReader<'a> {
                 }
                 Some(FieldKey::Target) => target = self.date(bullet.value, bullet.field.line, "target"),
                 Some(FieldKey::Steps) => steps = Self::lines_of(more),
-                Some(FieldKey::Dependencies) => dependencies = self.joined(bullet.value, continued(text, more)),
-                Some(FieldKey::Acceptance) => acceptance = self.joined(bullet.value, continued(text, more)),
+                Some(FieldKey::Dependencies) => dependencies = self.value(bullet.value, more),
+                Some(FieldKey::Acceptance) => acceptance = self.value(bullet.value, more),
                 Some(FieldKey::Status) => status = Some(self.status(bullet)),
                 None => {}
             }
@@ -813,11 +822,15 @@ fn split_at_dash(text: &str) -> Option<(&str, &str)> {
     let mut from = 0;
     while let Some(offset) = bytes[from..].iter().position(|&b| b == b' ') {
         let space = from + offset;
-        // After an ASCII space the next byte starts a character.
-        let after = &text[space + 1..];
-        let dash = ['—', '–', '-'].into_iter().find(|&dash| after.starts_with(dash));
-        if let Some(rest) = dash.and_then(|dash| after[dash.len_utf8()..].strip_prefix(' ')) {
-            return Some((&text[..space], rest));
+        // An em or en dash is three bytes, a hyphen one; a space follows.
+        let dash = match &bytes[space + 1..] {
+            [0xE2, 0x80, 0x94 | 0x93, b' ', ..] => 3,
+            [b'-', b' ', ..] => 1,
+            _ => 0,
+        };
+        if dash > 0 {
+            // Both cuts are at ASCII spaces, so at character boundaries.
+            return Some((&text[..space], &text[space + dash + 2..]));
         }
         from = space + 1;
     }
@@ -1041,6 +1054,15 @@ Task 6 — ChatKit rollout validation\n\n- ID: T6\n- Owner (R/A): product / back
         assert!(found[1].0 == 9 && found[1].1.contains("target \"2025-13-40\" is not a date"), "{found:?}");
         assert!(found[2].0 == 10 && found[2].1.contains("\"Finished\""), "{found:?}");
         assert_eq!(plan.tasks.len(), 1);
+    }
+
+    #[test]
+    fn a_status_line_splits_at_any_spaced_dash() {
+        assert_eq!(split_at_dash("Done — 2025-10-14 — shipped"), Some(("Done", "2025-10-14 — shipped")));
+        assert_eq!(split_at_dash("In Progress – 2025-10-14"), Some(("In Progress", "2025-10-14")));
+        assert_eq!(split_at_dash("To Do - later"), Some(("To Do", "later")));
+        assert_eq!(split_at_dash("re-run the e2e suite —"), None);
+        assert_eq!(split_at_dash("ends with a dash -"), None);
     }
 
     #[test]

@@ -62,6 +62,12 @@ impl FromStr for Status {
             "blocked" => return Ok(Status::Blocked),
             "deferred" => return Ok(Status::Deferred),
             "completed" | "done" => return Ok(Status::Completed),
+            // The Markdown plan's template words.
+            "To Do" => return Ok(Status::Todo),
+            "In Progress" => return Ok(Status::InProgress),
+            "Blocked" => return Ok(Status::Blocked),
+            "Deferred" => return Ok(Status::Deferred),
+            "Done" => return Ok(Status::Completed),
             _ => {}
         }
         // Folded on the stack: every status of every Markdown task passes here.
