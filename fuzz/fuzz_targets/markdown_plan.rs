@@ -11,6 +11,16 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_milestones(markdown);
     let Ok(plan) = Plan::parse_files(None, Some(markdown.to_owned())) else { return };
     let _ = plan.lint();
+    // Every view of every task reads its section's bytes on demand.
+    for task in plan.tasks() {
+        for column in planbot_domain::plan::REQUIRED_COLUMNS {
+            let _ = task.get_named(column);
+        }
+        if let Some(section) = plan.markdown_task(task) {
+            let _ = (section.steps().count(), section.owners().count(), section.prerequisites(), section.status());
+        }
+        let _ = plan.dependencies_of(plan.position(&task.id).unwrap_or_default());
+    }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
     let mut edits = Vec::new();
     if let Some(task) = plan.tasks().first() {
