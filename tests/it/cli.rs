@@ -230,3 +230,55 @@ fn ask_as_an_editor_writes_the_change_to_the_plan_folder() {
     let read_only = planbot(dir.path(), &["ask", "--as", "U024BE7LH", "done", "FE-004"], &[]);
     assert!(stdout(&read_only).contains("is read-only here"), "{}", stdout(&read_only));
 }
+
+#[test]
+fn forecast_dates_the_open_work_at_the_pace_of_the_last_four_weeks() {
+    let dir = tempfile::tempdir().unwrap();
+    // Weeks before 2026-12-03: 11-05..11 (10 + 6 h), 11-12..18 (none: the
+    // slowest), 11-19..25 (20 h: the fastest), 11-26..12-02 (4 + 8 h).
+    let rows = [
+        "A-1,build,a,x,completed,,,10,2026-11-06,,,,",
+        "A-2,build,b,x,completed,,,6,2026-11-10,,,,",
+        "A-3,build,c,x,completed,,,20,2026-11-20,,,,",
+        "A-4,build,d,x,completed,,,4,2026-11-30,,,,",
+        "A-5,build,e,x,completed,,,8,2026-12-02,,,,",
+        "B-1,ship,f,y,todo,,A-4,30,,,,,",
+        "B-2,ship,g,y,blocked,,B-1,18,,,,,",
+        "B-3,ship,h,y,in-progress,,,12,,,,,",
+        "B-4,ship,no estimate,y,todo,,,,,,,,",
+        "C-1,later,i,z,todo,,B-2,5,,,,,",
+    ];
+    write_plan(dir.path(), &format!("{HEADER}\n{}\n", rows.join("\n")));
+    let env = [("PLAN_SOURCE", dir.path().to_str().unwrap())];
+    let output = planbot(dir.path(), &["ask", "--today", "2026-12-03", "forecast"], &env);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("Pace: 16 h, 0 h, 20 h, 12 h completed per week, oldest first, over the last 4 weeks"),
+        "{text}"
+    );
+    // 65 h open (30 + 18 + 12 + 5): 22.75 days at 20 h a week, so 23; at
+    // 0 h a week never.
+    assert!(
+        text.contains("Whole plan: 65 h open in 5 tasks (1 without an estimate, counted as 0 h) → done by 2026-12-26"),
+        "{text}"
+    );
+    assert!(text.contains("Critical path 53 h: B-1 → B-2 → C-1."), "{text}");
+    // `later` is 5 h, but waits on the 53 h chain: 18.55 days, so 19.
+    assert!(
+        text.contains("later: 5 h open in 1 task; it waits on a 53 h chain of open work → done by 2026-12-22"),
+        "{text}"
+    );
+    assert!(text.contains("ship: 60 h open in 4 tasks"), "{text}");
+}
+
+#[test]
+fn forecast_says_why_it_gives_no_date_when_nothing_was_completed_lately() {
+    let dir = tempfile::tempdir().unwrap();
+    // The built-in example plan's last completion is from 2025.
+    let output = planbot(dir.path(), &["ask", "--today", "2026-12-03", "forecast"], &[]);
+    let text = stdout(&output);
+    assert!(text.contains("Pace: 0 h, 0 h, 0 h, 0 h completed per week"), "{text}");
+    assert!(text.contains("so no finish date can be given"), "{text}");
+    assert!(text.contains("Whole plan: 122 h open in 25 tasks (4 without an estimate, counted as 0 h)\n"), "{text}");
+}

@@ -12,6 +12,8 @@ pub enum Command {
     Status(String),
     Blockers,
     Milestones,
+    /// When the open work finishes at the team's pace.
+    Forecast,
     Next(Option<String>),
     Owner(String),
     Mine,
@@ -80,6 +82,7 @@ impl Command {
             Command::Overview | Command::Status(_) => "status",
             Command::Blockers => "blockers",
             Command::Milestones => "milestones",
+            Command::Forecast => "forecast",
             Command::CloseMilestone(_) => "milestone",
             Command::Next(_) => "next",
             Command::Owner(_) => "owner",
@@ -111,6 +114,7 @@ impl Command {
                 | Command::Status(_)
                 | Command::Blockers
                 | Command::Milestones
+                | Command::Forecast
                 | Command::Next(_)
                 | Command::Owner(_)
                 | Command::Deps(_)
@@ -176,6 +180,7 @@ fn parse_words(words: &[&str]) -> Command {
             }
             _ => needs("milestone ID done, for example `milestone {milestone} done` (or `milestones` to list them)"),
         },
+        "forecast" | "eta" | "when" => Command::Forecast,
         "next" | "ready" => Command::Next((!args.is_empty()).then(rest)),
         "owner" | "who" | "tasks" if args.is_empty() => needs("owner NAME, for example `owner {owner}`"),
         "owner" | "who" | "tasks" => Command::Owner(rest()),
@@ -294,6 +299,8 @@ mod tests {
         assert_eq!(command("iam backend, devops"), Command::IAm(vec!["backend".into(), "devops".into()]));
         assert_eq!(command("search prod  deploy"), Command::Search(vec!["prod".into(), "deploy".into()]));
         assert_eq!(command("BLOCKERS"), Command::Blockers);
+        assert_eq!(command("forecast"), Command::Forecast);
+        assert_eq!(command("eta"), Command::Forecast);
     }
 
     #[test]

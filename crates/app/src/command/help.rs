@@ -48,11 +48,12 @@ impl Examples {
     }
 }
 
-const QUESTIONS: [(&str, &str); 12] = [
+const QUESTIONS: [(&str, &str); 13] = [
     ("/plan status {task}", "a task card (or just `/plan {task}`)"),
     ("/plan status", "counts by status and open high-priority tasks"),
     ("/plan blockers", "blocked tasks and started tasks waiting on others"),
     ("/plan milestones", "milestones: done, days left or overdue"),
+    ("/plan forecast", "when the open work finishes at the team's pace, by phase"),
     ("/plan next [{owner}]", "tasks ready to start, by priority"),
     ("/plan owner {owner}", "one owner's tasks"),
     ("/plan iam {owner}", "tell planbot which owner role is yours"),

@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod edits;
+pub mod forecast;
 mod grammar;
 pub mod help;
 pub mod lists;

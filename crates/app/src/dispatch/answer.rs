@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{App, DispatchError, RenderedAnswer};
 use crate::caller::Caller;
-use crate::command::{self, Command, Context, Request, card, edits, help, lists, overview, people};
+use crate::command::{self, Command, Context, Request, card, edits, forecast, help, lists, overview, people};
 use crate::standup;
 use planbot_reply::{Reply, Text, Visibility, clip};
 use planbot_slack::SlashCommand;
@@ -212,6 +212,7 @@ impl App {
             Command::Status(id) => card::task_card(&ctx, id),
             Command::Blockers => overview::blockers(&ctx),
             Command::Milestones => overview::milestones(&ctx),
+            Command::Forecast => forecast::forecast(&ctx),
             Command::Next(owner) => lists::next(&ctx, owner.as_deref()),
             Command::Owner(name) => lists::owner(&ctx, name),
             Command::Deps(id) => card::dependencies(&ctx, id),

@@ -94,25 +94,28 @@ impl Plan {
     /// The chain of unfinished tasks leading to `task` with the most
     /// estimated hours, `task` included. Completed work costs nothing.
     pub fn critical_path(&self, task: usize) -> CriticalPath {
-        let hours = |t: usize| self.tasks()[t].estimated_hours.valid().unwrap_or(0.0);
-        let mut best: Vec<Option<(f64, Option<usize>)>> = vec![None; self.tasks().len()];
-        let mut on_stack = vec![false; self.tasks().len()];
-        let mut stack = vec![(task, false)];
-        while let Some((node, expanded)) = stack.pop() {
-            if best[node].is_some() {
-                continue;
-            }
-            let open_deps = self.dependencies_of(node).iter().copied().filter(|&d| !self.tasks()[d].is_done());
-            if !expanded {
-                on_stack[node] = true;
-                stack.push((node, true));
-                stack.extend(open_deps.filter(|&d| best[d].is_none() && !on_stack[d]).map(|d| (d, false)));
-                continue;
-            }
-            let longest = open_deps.filter_map(|d| best[d].map(|(h, _)| (h, d))).max_by(|a, b| a.0.total_cmp(&b.0));
-            best[node] = Some((hours(node) + longest.map_or(0.0, |(h, _)| h), longest.map(|(_, d)| d)));
-            on_stack[node] = false;
-        }
+        OpenChains::new(self).path_to(task)
+    }
+}
+
+/// The longest chain of unfinished work ending in each task, worked out
+/// once per task however many tasks are asked about.
+pub struct OpenChains<'p> {
+    plan: &'p Plan,
+    /// Hours of the chain ending in each task, and the task before it.
+    best: Vec<Option<(f64, Option<usize>)>>,
+    on_stack: Vec<bool>,
+}
+
+impl<'p> OpenChains<'p> {
+    pub fn new(plan: &'p Plan) -> OpenChains<'p> {
+        let tasks = plan.tasks().len();
+        OpenChains { plan, best: vec![None; tasks], on_stack: vec![false; tasks] }
+    }
+
+    pub fn path_to(&mut self, task: usize) -> CriticalPath {
+        self.fill(task);
+        let best = &self.best;
         let total = best[task].map_or(0.0, |(h, _)| h);
         let mut chain = vec![task];
         while let Some(Some((_, Some(next)))) = chain.last().map(|&t| best[t]) {
@@ -123,6 +126,30 @@ impl Plan {
         }
         chain.reverse();
         CriticalPath { tasks: chain, hours: total }
+    }
+
+    /// Works out the chains ending in `task` and everything it waits on.
+    fn fill(&mut self, task: usize) {
+        let plan = self.plan;
+        let hours = |t: usize| plan.tasks()[t].estimated_hours.valid().unwrap_or(0.0);
+        let mut stack = vec![(task, false)];
+        while let Some((node, expanded)) = stack.pop() {
+            if self.best[node].is_some() {
+                continue;
+            }
+            let open_deps = plan.dependencies_of(node).iter().copied().filter(|&d| !plan.tasks()[d].is_done());
+            if !expanded {
+                self.on_stack[node] = true;
+                stack.push((node, true));
+                let (best, on_stack) = (&self.best, &self.on_stack);
+                stack.extend(open_deps.filter(|&d| best[d].is_none() && !on_stack[d]).map(|d| (d, false)));
+                continue;
+            }
+            let best = &self.best;
+            let longest = open_deps.filter_map(|d| best[d].map(|(h, _)| (h, d))).max_by(|a, b| a.0.total_cmp(&b.0));
+            self.best[node] = Some((hours(node) + longest.map_or(0.0, |(h, _)| h), longest.map(|(_, d)| d)));
+            self.on_stack[node] = false;
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod csv_document;
 pub mod diff;
 mod edit;
+pub mod forecast;
 mod graph;
 mod lines;
 mod lint;
