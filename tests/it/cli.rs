@@ -249,6 +249,11 @@ fn forecast_dates_the_open_work_at_the_pace_of_the_last_four_weeks() {
         "C-1,later,i,z,todo,,B-2,5,,,,,",
     ];
     write_plan(dir.path(), &format!("{HEADER}\n{}\n", rows.join("\n")));
+    let milestones = "| ID | Milestone | Owner | Start | Target | Notes |\n|---|---|---|---|---|---|\n\
+        | M1 | Ship | y | 2026-11-01 | 2026-12-31 | |\n\
+        | M2 | Later work | z | 2026-11-01 | 2026-12-20 | C-1 |\n\
+        | M3 | Docs | z | 2026-11-01 | 2026-12-20 | nothing named |\n";
+    std::fs::write(dir.path().join("docs/project_plan.md"), milestones).unwrap();
     let env = [("PLAN_SOURCE", dir.path().to_str().unwrap())];
     let output = planbot(dir.path(), &["ask", "--today", "2026-12-03", "forecast"], &env);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -270,6 +275,17 @@ fn forecast_dates_the_open_work_at_the_pace_of_the_last_four_weeks() {
         "{text}"
     );
     assert!(text.contains("ship: 60 h open in 4 tasks"), "{text}");
+    // M1 holds the `ship` phase: done by 12-24 at the fastest pace, never
+    // at the slowest, so at risk against 12-31. M2 holds C-1 (its notes):
+    // 12-22 at the fastest, after its 12-20 target.
+    assert!(text.contains("M1 Ship (target 2026-12-31): 60 h open in 4 tasks"), "{text}");
+    assert!(
+        text.contains("at the slowest (0 h) never ⚠️ at risk: after its target at the slowest week's pace"),
+        "{text}"
+    );
+    assert!(text.contains("M2 Later work (target 2026-12-20): 5 h open in 1 task; it waits on a 53 h chain"), "{text}");
+    assert!(text.contains("⚠️ late: after its target even at the fastest week's pace"), "{text}");
+    assert!(text.contains("1 open milestone names no tasks"), "{text}");
 }
 
 #[test]

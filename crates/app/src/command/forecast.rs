@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Context;
-use planbot_domain::plan::forecast::{Forecaster, Outlook, PACE_WEEKS, Pace};
+use planbot_domain::plan::forecast::{Forecaster, Outlook, PACE_WEEKS, Pace, Risk, milestone_tasks};
 use planbot_reply::{Block, Reply, Text};
 
 /// A phase with no open work is left out; the rest are listed by the day
@@ -25,6 +25,7 @@ pub fn forecast(ctx: &Context<'_>) -> Reply {
             ids.join(" → ")
         ))));
     }
+    blocks.extend(milestones_block(ctx, &mut forecaster));
     let mut phases: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (position, task) in plan.tasks().iter().enumerate() {
         phases.entry(task.phase()).or_default().push(position);
@@ -47,6 +48,46 @@ pub fn forecast(ctx: &Context<'_>) -> Reply {
         blocks.push(Block::list(Some(Text::bold("By phase")), items.collect()));
     }
     Reply::new(blocks)
+}
+
+/// Each open milestone whose tasks can be told, with a flag when its
+/// finish range ends after its target; a count of those that cannot.
+fn milestones_block(ctx: &Context<'_>, forecaster: &mut Forecaster<'_>) -> Vec<Block> {
+    let open: Vec<_> = ctx.plan.milestones().iter().filter(|milestone| milestone.done.is_none()).collect();
+    let mut items = Vec::new();
+    let mut untold = 0;
+    for milestone in &open {
+        let tasks = milestone_tasks(ctx.plan, milestone);
+        if tasks.is_empty() {
+            untold += 1;
+            continue;
+        }
+        let outlook = forecaster.outlook(&tasks);
+        let target = milestone.target.map_or_else(|| "no target".to_owned(), |target| format!("target {target}"));
+        let flag = match milestone.target.and_then(|target| outlook.risk(target)) {
+            Some(Risk::Late) => " ⚠️ late: after its target even at the fastest week's pace",
+            Some(Risk::AtRisk) => " ⚠️ at risk: after its target at the slowest week's pace",
+            Some(Risk::OnTrack) | None => "",
+        };
+        items.push(Text::bold(milestone.id.as_str()).and_plain(format!(
+            " {} ({target}): {}{flag}",
+            milestone.title,
+            outlook_line(&outlook)
+        )));
+    }
+    let mut blocks = Vec::new();
+    if !items.is_empty() {
+        blocks.push(Block::list(Some(Text::bold("Milestones")), items));
+    }
+    if untold > 0 {
+        blocks.push(Block::Note(Text::plain(format!(
+            "{untold} open {} no tasks (no phase of that id or title, no task ids in the notes, no section whose \
+             target names it), so {} not forecast.",
+            if untold == 1 { "milestone names" } else { "milestones name" },
+            if untold == 1 { "it is" } else { "they are" }
+        ))));
+    }
+    blocks
 }
 
 /// What every date in the answer is based on.

@@ -6,7 +6,8 @@
 use chrono::{Duration, NaiveDate};
 
 use super::graph::OpenChains;
-use super::{Plan, Status};
+use super::task::Cell;
+use super::{Milestone, Plan, Status, TaskId};
 
 /// The pace is measured over this many weeks.
 pub const PACE_WEEKS: i64 = 4;
@@ -132,6 +133,53 @@ fn outlook(
     outlook
 }
 
+/// How a milestone's finish range stands against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Risk {
+    /// Done by the target even at the slowest week's pace.
+    OnTrack,
+    /// Done by the target at the fastest pace, not at the slowest.
+    AtRisk,
+    /// After the target even at the fastest pace.
+    Late,
+}
+
+impl Outlook {
+    /// Against `target`; `None` when there is no date to compare.
+    pub fn risk(&self, target: NaiveDate) -> Option<Risk> {
+        let (fast, slow) = self.finish?;
+        Some(match slow {
+            _ if fast > target => Risk::Late,
+            Some(slow) if slow <= target => Risk::OnTrack,
+            _ => Risk::AtRisk,
+        })
+    }
+}
+
+/// The tasks a milestone can be told to hold: those its notes name by id,
+/// those whose phase is its id or title, and Markdown tasks whose target
+/// names it (`- Target: M2`). Empty when none can be told.
+pub fn milestone_tasks(plan: &Plan, milestone: &Milestone) -> Vec<usize> {
+    let names = |text: &str| {
+        let text = text.trim();
+        !text.is_empty() && (text.eq_ignore_ascii_case(&milestone.id) || text.eq_ignore_ascii_case(&milestone.title))
+    };
+    let mut tasks: Vec<usize> = (0..plan.tasks().len())
+        .filter(|&position| {
+            let task = &plan.tasks()[position];
+            let target = plan.markdown_task(task).map(|section| section.target().clone());
+            names(task.phase()) || matches!(target, Some(Cell::Invalid(raw)) if names(&raw))
+        })
+        .collect();
+    let named = milestone.notes.as_deref().unwrap_or_default().split(|c: char| !(c.is_alphanumeric() || c == '-'));
+    for id in named.filter_map(|word| word.parse::<TaskId>().ok()) {
+        if let Some(position) = plan.position(&id).filter(|position| !tasks.contains(position)) {
+            tasks.push(position);
+        }
+    }
+    tasks
+}
+
 /// Work that still has to be done: deferred work is parked.
 fn is_open_work(plan: &Plan, task: usize) -> bool {
     plan.tasks()[task].status().is_none_or(|status| status.is_open() && status != Status::Deferred)
@@ -222,6 +270,42 @@ mod tests {
         // C-1 alone is 5 h, but it waits on B-1 → B-2: 53 h at 10 h a week is 37.1 days, so 38.
         assert_eq!((outlook.open_hours, outlook.critical_hours, outlook.hours()), (5.0, 53.0, 53.0));
         assert_eq!(outlook.finish, Some((day("2027-01-10"), Some(day("2027-01-10")))));
+    }
+
+    #[test]
+    fn a_milestone_holds_the_tasks_its_notes_name_and_its_phase() {
+        let plan = plan();
+        let milestone = |id: &str, title: &str, notes: &str| Milestone {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            owner: None,
+            start: None,
+            target: None,
+            notes: Some(notes.to_owned()),
+            done: None,
+            line: 1,
+            form: super::super::MilestoneForm::Item { line_end: 0 },
+        };
+        assert_eq!(milestone_tasks(&plan, &milestone("M1", "Ship", "also C-1; and Z-9")), [6, 7, 8, 9, 10, 11]);
+        assert_eq!(milestone_tasks(&plan, &milestone("later", "x", "")), [11]);
+        assert!(milestone_tasks(&plan, &milestone("M9", "Nothing", "no ids here")).is_empty());
+    }
+
+    #[test]
+    fn a_milestone_is_at_risk_when_its_target_falls_inside_the_range() {
+        let finish = |fast: &str, slow: Option<&str>| Outlook {
+            open_tasks: 1,
+            open_hours: 1.0,
+            unestimated: 0,
+            critical_path: vec![],
+            critical_hours: 0.0,
+            finish: Some((day(fast), slow.map(day))),
+        };
+        let target = day("2026-12-20");
+        assert_eq!(finish("2026-12-10", Some("2026-12-20")).risk(target), Some(Risk::OnTrack));
+        assert_eq!(finish("2026-12-10", Some("2026-12-21")).risk(target), Some(Risk::AtRisk));
+        assert_eq!(finish("2026-12-10", None).risk(target), Some(Risk::AtRisk));
+        assert_eq!(finish("2026-12-21", Some("2027-01-02")).risk(target), Some(Risk::Late));
     }
 
     #[test]
