@@ -120,6 +120,7 @@ pub fn build(plan: &Plan, today: NaiveDate, history: &[Snapshot], facts: &WeekFa
     blocks.extend(completed_section(plan, &completed, facts));
     blocks.extend(blocked_sections(plan, &blocked, compared));
     blocks.extend(milestone_sections(plan, today));
+    blocks.extend(crate::command::forecast::digest_blocks(plan, today));
     blocks.extend(not_started_section(plan));
     blocks.extend(participation_section(facts));
     if !facts.edits_waiting.is_empty() {
