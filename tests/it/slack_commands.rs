@@ -88,7 +88,7 @@ async fn blockers_list_blocked_tasks_with_what_they_wait_on() {
     let app = example_app().await;
     let shown = app.slash(USER, "blockers").await.shown_text();
     assert!(
-        shown.contains("*DEVOPS-035* Prod deploy / Capecraft · devops · blocked — waits on AUTH-005, FE-004"),
+        shown.contains("*DEVOPS-035* Prod deploy / Capecraft · devops · blocked — waits on AUTH-005, FE-004 · ask backend, frontend"),
         "{shown}"
     );
 }

@@ -53,13 +53,19 @@ fn progress_bar(done: usize, total: usize) -> String {
     format!("{}{} {percent}% completed ({done} of {total})", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
 }
 
-/// Tasks marked blocked, and started tasks still waiting on unfinished work.
+/// Tasks marked blocked, and started tasks still waiting on unfinished
+/// work, with the owners who can unblock each.
 pub fn blockers(ctx: &Context<'_>) -> Reply {
     let plan = ctx.plan;
     let waiting_line = |position: usize| {
         let unmet = plan.unmet_dependencies(position);
         let line = task_line(plan, position);
-        if unmet.is_empty() { line } else { line.and_plain(" — waits on ").and_plain(unmet.join(", ")) }
+        if unmet.is_empty() {
+            return line;
+        }
+        let line = line.and_plain(" — waits on ").and_plain(unmet.join(", "));
+        let ask = plan.who_can_unblock(position);
+        if ask.is_empty() { line } else { line.and_plain(" · ask ").and_plain(ask.join(", ")) }
     };
     let tasks_where = |keep: &dyn Fn(usize) -> bool| -> Vec<Text> {
         (0..plan.tasks().len()).filter(|&p| keep(p)).map(waiting_line).collect()

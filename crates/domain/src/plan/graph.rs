@@ -30,6 +30,19 @@ impl Plan {
         unmet
     }
 
+    /// Who can unblock `task`: the owner roles of its unfinished
+    /// dependencies, each once, in dependency order.
+    pub fn who_can_unblock(&self, task: usize) -> Vec<&str> {
+        let mut roles: Vec<&str> = Vec::new();
+        let unfinished = self.dependencies_of(task).iter().map(|&d| &self.tasks()[d]).filter(|d| !d.is_done());
+        for role in unfinished.flat_map(|dependency| dependency.owners()) {
+            if !roles.iter().any(|known| known.eq_ignore_ascii_case(role)) {
+                roles.push(role);
+            }
+        }
+        roles
+    }
+
     /// Todo with every dependency completed.
     pub fn is_ready(&self, task: usize) -> bool {
         self.tasks()[task].status() == Some(Status::Todo) && self.unmet_dependencies(task).is_empty()
@@ -172,6 +185,19 @@ mod tests {
         assert_eq!(plan.unmet_dependencies(2), ["B-2", "Z-9"]);
         assert!(plan.is_ready(1));
         assert!(!plan.is_ready(2));
+    }
+
+    #[test]
+    fn the_owners_of_unfinished_dependencies_can_unblock_a_task() {
+        let plan = plan(&[
+            "A-1,,a,ops,done,,,,,,,,",
+            "B-2,,b,backend / data,todo,,,,,,,,",
+            "C-3,,c,Backend,blocked,,,,,,,,",
+            "D-4,,d,fe,blocked,,\"A-1,B-2,C-3,Z-9\",,,,,,",
+        ]);
+        // A-1 is done; `Backend` is `backend` again; Z-9 has no owner to ask.
+        assert_eq!(plan.who_can_unblock(3), ["backend", "data"]);
+        assert!(plan.who_can_unblock(0).is_empty());
     }
 
     #[test]
