@@ -10,8 +10,7 @@ use planbot_domain::plan::Plan;
 use planbot_domain::plan::forecast::{Forecaster, Outlook, PACE_WEEKS, Pace, Risk, milestone_tasks};
 use planbot_reply::{Block, Reply, Text};
 
-/// A phase with no open work is left out; the rest are listed by the day
-/// they finish at the slowest pace, latest first.
+/// The whole plan, its critical path, the open milestones and the phases.
 pub fn forecast(ctx: &Context<'_>) -> Reply {
     let plan = ctx.plan;
     let mut forecaster = Forecaster::new(plan, ctx.today);
@@ -40,6 +39,13 @@ pub fn forecast(ctx: &Context<'_>) -> Reply {
             if untold == 1 { "it is" } else { "they are" }
         ))));
     }
+    blocks.extend(phase_list(plan, &mut forecaster));
+    Reply::new(blocks)
+}
+
+/// Each phase with open work, latest to finish at the slowest pace first
+/// (work that never finishes at that pace before all).
+fn phase_list(plan: &Plan, forecaster: &mut Forecaster<'_>) -> Option<Block> {
     let mut phases: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (position, task) in plan.tasks().iter().enumerate() {
         phases.entry(task.phase()).or_default().push(position);
@@ -50,18 +56,15 @@ pub fn forecast(ctx: &Context<'_>) -> Reply {
         .map(|(phase, tasks)| (phase, forecaster.outlook(&tasks)))
         .filter(|(_, outlook)| outlook.open_tasks > 0)
         .collect();
-    // Work that never finishes at the slowest pace first, then the latest.
     by_phase.sort_by(|(_, a), (_, b)| {
         let key = |o: &Outlook| (matches!(o.finish, Some((_, None))), o.finish.and_then(|(_, slow)| slow));
         key(b).cmp(&key(a)).then(b.hours().total_cmp(&a.hours()))
     });
-    if !by_phase.is_empty() {
-        let items = by_phase
-            .iter()
-            .map(|(phase, outlook)| Text::bold(*phase).and_plain(format!(": {}", outlook_line(outlook))));
-        blocks.push(Block::list(Some(Text::bold("By phase")), items.collect()));
-    }
-    Reply::new(blocks)
+    let items: Vec<Text> = by_phase
+        .iter()
+        .map(|(phase, outlook)| Text::bold(*phase).and_plain(format!(": {}", outlook_line(outlook))))
+        .collect();
+    (!items.is_empty()).then(|| Block::list(Some(Text::bold("By phase")), items))
 }
 
 /// The digest's forecast: the whole plan's finish range and the open
