@@ -14,8 +14,7 @@ use planbot_reply::{Block, Reply, Text};
 pub fn forecast(ctx: &Context<'_>) -> Reply {
     let plan = ctx.plan;
     let mut forecaster = Forecaster::new(plan, ctx.today);
-    let everything: Vec<usize> = (0..plan.tasks().len()).collect();
-    let whole = forecaster.outlook(&everything);
+    let whole = forecaster.whole_plan();
     let mut blocks = vec![Block::Heading(Text::bold("Forecast at the team's own pace"))];
     blocks.push(Block::Paragraph(pace_line(forecaster.pace(), ctx.today)));
     blocks.push(Block::Paragraph(Text::bold("Whole plan: ").and_plain(outlook_line(&whole))));
@@ -71,8 +70,7 @@ fn phase_list(plan: &Plan, forecaster: &mut Forecaster<'_>) -> Option<Block> {
 /// milestones it puts at risk, with what the dates are based on.
 pub fn digest_blocks(plan: &Plan, today: NaiveDate) -> Vec<Block> {
     let mut forecaster = Forecaster::new(plan, today);
-    let everything: Vec<usize> = (0..plan.tasks().len()).collect();
-    let whole = forecaster.outlook(&everything);
+    let whole = forecaster.whole_plan();
     if whole.open_tasks == 0 {
         return Vec::new();
     }

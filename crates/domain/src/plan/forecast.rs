@@ -102,6 +102,12 @@ impl<'p> Forecaster<'p> {
         self.pace.as_ref()
     }
 
+    /// The open work of the whole plan.
+    pub fn whole_plan(&mut self) -> Outlook {
+        let everything: Vec<usize> = (0..self.plan.tasks().len()).collect();
+        self.outlook(&everything)
+    }
+
     /// The open work among `tasks` (positions in the plan).
     pub fn outlook(&mut self, tasks: &[usize]) -> Outlook {
         outlook(self.plan, &mut self.chains, tasks, self.pace.as_ref(), self.today)

@@ -603,11 +603,6 @@ impl<'a> SectionReader<'a> {
         Span::new(start, start + part.len(), false)
     }
 
-    /// The bytes of the lines that continue a bullet.
-    fn lines_of(more: &Continued) -> Span {
-        more.as_ref().map_or_else(Span::default, |more| Span::new(more.start, more.end, false))
-    }
-
     /// A bullet's value with the lines that continue it, if any.
     fn value(&mut self, first: &'a str, more: &Continued) -> Span {
         match more {
@@ -650,7 +645,7 @@ impl<'a> SectionReader<'a> {
                     owner_field = Some(bullet.field);
                 }
                 Some(FieldKey::Target) => target = self.date(bullet.value, bullet.field.line, "target"),
-                Some(FieldKey::Steps) => steps = Self::lines_of(more),
+                Some(FieldKey::Steps) => steps = lines_of(more),
                 Some(FieldKey::Dependencies) => dependencies = self.value(bullet.value, more),
                 Some(FieldKey::Acceptance) => acceptance = self.value(bullet.value, more),
                 Some(FieldKey::Status) => status = Some(self.status(bullet)),
@@ -740,6 +735,11 @@ impl<'a> SectionReader<'a> {
     fn problem(&mut self, line: u32, message: String) {
         self.problems.push(MarkdownProblem { line, message });
     }
+}
+
+/// The bytes of the lines that continue a bullet, as one span.
+fn lines_of(more: &Continued) -> Span {
+    more.as_ref().map_or_else(Span::default, |more| Span::new(more.start, more.end, false))
 }
 
 /// The non-blank lines that continue a bullet, trimmed.
