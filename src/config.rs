@@ -63,6 +63,8 @@ pub struct Config {
     pub standup: crate::standup::StandupConfig,
     /// When the weekly digest is posted (`DIGEST_SCHEDULE`, `mon 10:00 UTC`).
     pub digest_schedule: crate::digest::DigestSchedule,
+    /// How the digest draws its trend (`DIGEST_CHART`: `native`, or `png`).
+    pub digest_chart: crate::digest::ChartStyle,
     /// Whether task ids in conversation get their cards (`TASK_PREVIEWS`).
     pub task_previews: bool,
     /// Whether plan changes are announced in `OPS_CHANNEL` (`CHANGE_FEED`).
@@ -168,6 +170,11 @@ impl Config {
                 crate::digest::DigestSchedule::default()
             }
         };
+        let digest_chart = get("DIGEST_CHART").map_or(Ok(crate::digest::ChartStyle::default()), |text| text.parse());
+        let digest_chart = digest_chart.unwrap_or_else(|message| {
+            problem("DIGEST_CHART", message);
+            crate::digest::ChartStyle::default()
+        });
         let task_previews = switch(&get, &mut problem, "TASK_PREVIEWS");
         let change_feed = switch(&get, &mut problem, "CHANGE_FEED");
         if problems.is_empty() {
@@ -195,6 +202,7 @@ impl Config {
                 team_tz,
                 standup,
                 digest_schedule,
+                digest_chart,
                 task_previews,
                 change_feed,
             })

@@ -35,12 +35,13 @@ pub async fn digest(args: DigestArgs) -> Result<ExitCode, CliError> {
     let home = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(home.source, Arc::clone(&clock)).await?);
     let mut digests =
-        Digests::new(store, live, clock, config.team_tz, config.digest_schedule, config.ops_channel.clone());
+        Digests::new(store, live, clock, config.team_tz, config.digest_schedule, config.ops_channel.clone())
+            .with_chart_style(config.digest_chart);
     let failed = |e: crate::digest::DigestError| CliError::Usage(e.to_string());
     if args.dry_run {
         digests.snapshot().await.map_err(failed)?;
         let digest = digests.build_now().await.map_err(failed)?;
-        print!("{}", render_text(&digest.reply));
+        print!("{}", render_text(&digest.preview()));
         if let Some(path) = args.out {
             let png = render_png(&digest.chart).map_err(|e| CliError::Usage(e.to_string()))?;
             std::fs::write(&path, png)

@@ -195,6 +195,7 @@ pub(super) fn services(config: &Config) -> Services {
         team_tz: config.team_tz,
         standup: config.standup.clone(),
         digest_schedule: config.digest_schedule,
+        digest_chart: config.digest_chart,
         digest_channel: config.ops_channel.clone(),
         task_previews: config.task_previews,
         fan_out: None,

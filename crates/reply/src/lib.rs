@@ -15,6 +15,14 @@ pub use text::render_text;
 
 /// Lists longer than this end with "…and N more".
 pub const MAX_LIST_ITEMS: usize = 30;
+/// Slack's table block holds at most 100 rows (the header is one of them)…
+pub const MAX_TABLE_ROWS: usize = 100;
+/// …and at most 20 cells a row.
+pub const MAX_TABLE_COLUMNS: usize = 20;
+/// A chart's title is at most 50 characters.
+pub const MAX_CHART_TITLE_CHARS: usize = 50;
+/// A chart draws at most 12 series.
+pub const MAX_CHART_SERIES: usize = 12;
 /// What a person typed is echoed back at most this long.
 pub const MAX_ECHO_CHARS: usize = 200;
 
@@ -137,6 +145,63 @@ pub enum Block {
     Divider,
     /// Buttons that act on the plan (Slack only; the terminal lists them).
     Buttons(Vec<Button>),
+    /// A grid under a header row (Slack's `table` block).
+    Table(Table),
+    /// Counts over labelled points, drawn as lines (Slack's
+    /// `data_visualization` block).
+    Chart(Chart),
+}
+
+/// Whether a column holds words or numbers (numbers are right-aligned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Words,
+    Number,
+}
+
+/// A titled table within Slack's limits: `Table::new` keeps at most 99
+/// rows under the header and 20 columns, counting the rows it leaves out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: Option<Text>,
+    pub columns: Vec<(String, ColumnKind)>,
+    /// One cell per column in every row.
+    pub rows: Vec<Vec<String>>,
+    pub more: usize,
+}
+
+impl Table {
+    pub fn new(title: Option<Text>, mut columns: Vec<(String, ColumnKind)>, mut rows: Vec<Vec<String>>) -> Table {
+        columns.truncate(MAX_TABLE_COLUMNS);
+        let more = rows.len().saturating_sub(MAX_TABLE_ROWS - 1);
+        rows.truncate(MAX_TABLE_ROWS - 1);
+        for row in &mut rows {
+            row.resize(columns.len(), String::new());
+        }
+        Table { title, columns, rows, more }
+    }
+}
+
+/// Line series over the same labelled points; `Chart::new` keeps Slack's
+/// limits (a 50-character title, 12 series, one value per point).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    pub points: Vec<String>,
+    pub series: Vec<(String, Vec<u32>)>,
+    pub x_label: String,
+    pub y_label: String,
+}
+
+impl Chart {
+    pub fn new(title: &str, points: Vec<String>, mut series: Vec<(String, Vec<u32>)>, axes: (&str, &str)) -> Chart {
+        series.truncate(MAX_CHART_SERIES);
+        for (_, values) in &mut series {
+            values.resize(points.len(), 0);
+        }
+        let title = title.chars().take(MAX_CHART_TITLE_CHARS).collect();
+        Chart { title, points, series, x_label: axes.0.to_owned(), y_label: axes.1.to_owned() }
+    }
 }
 
 /// A button: what it says, which action it triggers, and on what.
@@ -193,7 +258,9 @@ impl Reply {
     pub fn summary(&self) -> String {
         let first = self.blocks.iter().find_map(|block| match block {
             Block::Heading(text) | Block::Paragraph(text) | Block::Note(text) => Some(text.to_plain_string()),
-            Block::List { title: Some(text), .. } => Some(text.to_plain_string()),
+            Block::List { title: Some(text), .. } | Block::Table(Table { title: Some(text), .. }) => {
+                Some(text.to_plain_string())
+            }
             _ => None,
         });
         first.unwrap_or_else(|| "planbot".to_owned())

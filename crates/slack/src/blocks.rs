@@ -1,5 +1,7 @@
 //! Renders a reply as Block Kit, within Slack's limits: 50 blocks a
-//! message, 3000 characters a section, 10 fields of 2000 a section.
+//! message, 3000 characters a section, 10 fields of 2000 a section, one
+//! `table` (100 rows of 20 cells) and two `data_visualization` charts a
+//! message.
 //!
 //! This is the one place plan text becomes Slack markup, and every plain
 //! span is escaped here (`&`, `<`, `>`), so no plan text can mention
@@ -7,12 +9,14 @@
 
 use slack_morphism::prelude::{
     SlackActionBlockElement, SlackActionId, SlackActionsBlock, SlackBlock, SlackBlockButtonElement,
-    SlackBlockButtonStyle, SlackBlockMarkDownText, SlackBlockPlainTextOnly, SlackBlockText, SlackCommandEventResponse,
-    SlackContextBlock, SlackContextBlockElement, SlackDividerBlock, SlackMessageContent, SlackMessageResponseType,
-    SlackSectionBlock,
+    SlackBlockButtonStyle, SlackBlockMarkDownText, SlackBlockPlainTextOnly, SlackBlockText, SlackChart,
+    SlackChartAxisConfig, SlackChartDataPoint, SlackChartDataSeries, SlackCommandEventResponse, SlackContextBlock,
+    SlackContextBlockElement, SlackDataVisualizationBlock, SlackDividerBlock, SlackMessageContent,
+    SlackMessageResponseType, SlackSectionBlock, SlackSeriesChart, SlackTableBlock, SlackTableCell,
+    SlackTableColumnAlign, SlackTableColumnSetting,
 };
 
-use planbot_reply::{Block, Button, Reply, Span, Text, Visibility};
+use planbot_reply::{Block, Button, Chart, ColumnKind, Reply, Span, Table, Text, Visibility};
 
 pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_CHARS: usize = 3000;
@@ -20,6 +24,29 @@ pub const MAX_SECTION_CHARS: usize = 3000;
 pub const MAX_TEXT_CHARS: usize = 40_000;
 const MAX_FIELD_CHARS: usize = 2000;
 const MAX_FIELDS: usize = 10;
+/// Slack refuses a message with a second `table` (`only_one_table_allowed`).
+pub const MAX_TABLES: usize = 1;
+/// …or a third `data_visualization` block.
+pub const MAX_CHARTS: usize = 2;
+
+/// Which blocks tables and charts become: Slack's own `table` and
+/// `data_visualization` (up to the number a message may hold, the rest as
+/// text), or text sections only, for a workspace that answers
+/// `invalid_blocks` to them. A chart not drawn natively is left out: the
+/// digest uploads it as a PNG instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub native_tables: bool,
+    pub native_charts: bool,
+}
+
+impl Style {
+    pub const NATIVE: Style = Style { native_tables: true, native_charts: true };
+    pub const CLASSIC: Style = Style { native_tables: false, native_charts: false };
+
+    /// Native tables, no native chart (`DIGEST_CHART=png`).
+    pub const NATIVE_TABLES: Style = Style { native_tables: true, native_charts: false };
+}
 
 /// Escapes the three characters Slack treats as markup, and nothing else.
 pub fn escape(text: &str) -> String {
@@ -64,12 +91,31 @@ pub fn command_response(reply: &Reply) -> SlackCommandEventResponse {
 /// The fallback `text` (notifications, screen readers) within Slack's
 /// 40,000 characters; the blocks carry the whole answer.
 pub fn message_content(reply: &Reply) -> SlackMessageContent {
+    message_content_in(reply, Style::NATIVE)
+}
+
+/// The message in the given style.
+pub fn message_content_in(reply: &Reply, style: Style) -> SlackMessageContent {
     let text = clip(&escape(&reply.summary()), MAX_TEXT_CHARS);
-    SlackMessageContent::new().with_text(text).with_blocks(blocks(reply))
+    SlackMessageContent::new().with_text(text).with_blocks(blocks_in(reply, style))
 }
 
 pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
-    let mut blocks: Vec<SlackBlock> = reply.blocks.iter().flat_map(render_block).collect();
+    blocks_in(reply, Style::NATIVE)
+}
+
+/// How many native tables and charts are still allowed in this message.
+struct Allowance {
+    tables: usize,
+    charts: usize,
+}
+
+fn blocks_in(reply: &Reply, style: Style) -> Vec<SlackBlock> {
+    let mut allowance = Allowance {
+        tables: if style.native_tables { MAX_TABLES } else { 0 },
+        charts: if style.native_charts { MAX_CHARTS } else { 0 },
+    };
+    let mut blocks: Vec<SlackBlock> = reply.blocks.iter().flat_map(|b| render_block(b, &mut allowance)).collect();
     if blocks.len() > MAX_BLOCKS {
         let dropped = blocks.len() - (MAX_BLOCKS - 1);
         blocks.truncate(MAX_BLOCKS - 1);
@@ -78,7 +124,7 @@ pub fn blocks(reply: &Reply) -> Vec<SlackBlock> {
     blocks
 }
 
-fn render_block(block: &Block) -> Vec<SlackBlock> {
+fn render_block(block: &Block, allowance: &mut Allowance) -> Vec<SlackBlock> {
     match block {
         Block::Heading(text) | Block::Paragraph(text) => sections(&[mrkdwn(text)]),
         Block::Fields(fields) => fields
@@ -105,7 +151,77 @@ fn render_block(block: &Block) -> Vec<SlackBlock> {
         Block::Note(text) => vec![context(mrkdwn(text))],
         Block::Divider => vec![SlackDividerBlock::new().into()],
         Block::Buttons(buttons) => vec![actions(buttons)],
+        Block::Table(table) if allowance.tables > 0 => {
+            allowance.tables -= 1;
+            let mut rendered: Vec<SlackBlock> =
+                table.title.iter().flat_map(|title| sections(&[mrkdwn(title)])).collect();
+            rendered.push(native_table(table));
+            if table.more > 0 {
+                rendered.push(context(format!("…and {} more", table.more)));
+            }
+            rendered
+        }
+        Block::Table(table) => table_as_text(table),
+        Block::Chart(chart) if allowance.charts > 0 => {
+            allowance.charts -= 1;
+            vec![native_chart(chart)]
+        }
+        Block::Chart(_) => Vec::new(),
     }
+}
+
+/// Cells are `raw_text`, escaped like every other plan text, so a cell
+/// holding `<!channel>` shows the words and notifies no one.
+fn native_table(table: &Table) -> SlackBlock {
+    let cell = |text: &str| SlackTableCell::from(clip(&escape(text), MAX_FIELD_CHARS));
+    let mut rows: Vec<Vec<SlackTableCell>> = vec![table.columns.iter().map(|(label, _)| cell(label)).collect()];
+    rows.extend(table.rows.iter().map(|row| row.iter().map(|text| cell(text)).collect()));
+    let settings = table
+        .columns
+        .iter()
+        .map(|(_, kind)| match kind {
+            ColumnKind::Number => SlackTableColumnSetting::new().with_align(SlackTableColumnAlign::Right),
+            ColumnKind::Words => SlackTableColumnSetting::new().with_is_wrapped(true),
+        })
+        .collect();
+    SlackTableBlock::new(rows).with_column_settings(settings).into()
+}
+
+/// A table past the one a message may hold: one line a row, each value
+/// after the first named by its column.
+fn table_as_text(table: &Table) -> Vec<SlackBlock> {
+    let mut lines: Vec<String> = table.title.iter().map(mrkdwn).collect();
+    lines.extend(table.rows.iter().map(|row| {
+        let mut cells = row.iter().zip(&table.columns).filter(|(cell, _)| !cell.is_empty());
+        let first = cells.next().map(|(cell, _)| escape(cell)).unwrap_or_default();
+        let rest: String = cells.map(|(cell, (label, _))| format!(" · {}: {}", escape(label), escape(cell))).collect();
+        format!("• {first}{rest}")
+    }));
+    let mut rendered = sections(&lines);
+    if table.more > 0 {
+        rendered.push(context(format!("…and {} more", table.more)));
+    }
+    rendered
+}
+
+fn native_chart(chart: &Chart) -> SlackBlock {
+    let series = chart
+        .series
+        .iter()
+        .map(|(name, values)| {
+            let data = chart
+                .points
+                .iter()
+                .zip(values)
+                .map(|(point, value)| SlackChartDataPoint::new(point.clone(), (*value).into()))
+                .collect();
+            SlackChartDataSeries::new(name.clone(), data)
+        })
+        .collect();
+    let axes = SlackChartAxisConfig::new(chart.points.clone())
+        .with_x_label(chart.x_label.clone())
+        .with_y_label(chart.y_label.clone());
+    SlackDataVisualizationBlock::new(chart.title.clone(), SlackChart::Line(SlackSeriesChart::new(series, axes))).into()
 }
 
 /// Lines packed into as few sections as fit 3000 characters each; a line

@@ -19,9 +19,10 @@ use slack_morphism::prelude::{
 };
 
 use super::SlackUserId;
-use super::blocks::message_content;
+use super::blocks::{Style, message_content, message_content_in};
 use super::rate_gate::{CALL_TIMEOUT, RateGates};
 use planbot_reply::Reply;
+use slack_morphism::errors::SlackClientError;
 
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
 
@@ -47,12 +48,22 @@ pub fn connector(api_url: &str) -> Result<Connector, SlackWebError> {
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("Slack Web API: {0}")]
-pub struct SlackWebError(String);
+#[error("Slack Web API: {message}")]
+pub struct SlackWebError {
+    message: String,
+    /// Slack's error code when Slack answered `"ok": false`.
+    code: Option<String>,
+}
 
 impl SlackWebError {
     pub fn new(message: impl Into<String>) -> SlackWebError {
-        SlackWebError(message.into())
+        SlackWebError { message: message.into(), code: None }
+    }
+
+    /// Slack's own error code (`invalid_blocks`, `channel_not_found`, …),
+    /// when the call got that far.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
     }
 }
 
@@ -97,8 +108,12 @@ impl std::fmt::Debug for SlackWeb {
     }
 }
 
-fn failed(err: impl std::fmt::Display) -> SlackWebError {
-    SlackWebError(err.to_string())
+fn failed(err: SlackClientError) -> SlackWebError {
+    let code = match &err {
+        SlackClientError::ApiError(api) => Some(api.code.clone()),
+        _ => None,
+    };
+    SlackWebError { message: err.to_string(), code }
 }
 
 impl SlackWeb {
@@ -148,8 +163,19 @@ impl SlackWeb {
         reply: &Reply,
         thread_ts: Option<&str>,
     ) -> Result<PostedMessage, SlackWebError> {
+        self.post_in(channel, reply, thread_ts, Style::NATIVE).await
+    }
+
+    /// `post`, with tables and charts drawn in `style`.
+    pub async fn post_in(
+        &self,
+        channel: &str,
+        reply: &Reply,
+        thread_ts: Option<&str>,
+        style: Style,
+    ) -> Result<PostedMessage, SlackWebError> {
         let mut request =
-            SlackApiChatPostMessageRequest::new(SlackChannelId(channel.to_owned()), message_content(reply));
+            SlackApiChatPostMessageRequest::new(SlackChannelId(channel.to_owned()), message_content_in(reply, style));
         if let Some(ts) = thread_ts {
             request = request.with_thread_ts(SlackTs(ts.to_owned()));
         }

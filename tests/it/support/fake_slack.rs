@@ -13,6 +13,12 @@
 //!   (`views.open`, `views.update`, `views.publish`), and the external file
 //!   upload flow (`files.getUploadURLExternal`, `POST upload_url`,
 //!   `files.completeUploadExternal`);
+//! - Block Kit's limits on what a message holds (50 blocks; one `table`
+//!   of at most 100 rows of 20 cells; two `data_visualization` charts,
+//!   each with a title of at most 50 characters and 1–12 uniquely named
+//!   series of one point per category): a message past them is refused
+//!   with `invalid_blocks`, as is any block of a type this workspace has
+//!   been told to refuse ([`FakeSlack::refuse_block_type`]);
 //! - per-method rate limits in Slack's tiers ([`Limits::slack_tiers`]),
 //!   and injected faults ([`FakeSlack::rate_limit_next`],
 //!   [`FakeSlack::fail_next`]).
@@ -177,6 +183,8 @@ struct Slack {
     method_budgets: HashMap<String, Budget>,
     channel_budgets: HashMap<String, ChannelBudget>,
     fail_next: HashMap<String, VecDeque<String>>,
+    /// Block types this workspace does not accept.
+    refused_block_types: Vec<String>,
     users: BTreeMap<String, User>,
     messages: Vec<Message>,
     views: HashMap<String, Value>,
@@ -252,6 +260,7 @@ impl FakeSlack {
             method_budgets: HashMap::new(),
             channel_budgets: HashMap::new(),
             fail_next: HashMap::new(),
+            refused_block_types: Vec::new(),
             users: BTreeMap::new(),
             messages: Vec::new(),
             views: HashMap::new(),
@@ -304,6 +313,12 @@ impl FakeSlack {
     /// (it is still recorded). Queues up when called again.
     pub fn fail_next(&self, method: &str, error: &str) {
         self.state().fail_next.entry(method.to_owned()).or_default().push_back(error.to_owned());
+    }
+
+    /// From now on a message holding a block of `kind` is refused with
+    /// `invalid_blocks` (a workspace without that block yet).
+    pub fn refuse_block_type(&self, kind: &str) {
+        self.state().refused_block_types.push(kind.to_owned());
     }
 
     /// The token's scopes as `x-oauth-scopes` reports them.
@@ -651,6 +666,9 @@ impl Slack {
         let channel = resolve_channel(&text_arg(args, "channel").ok_or("channel_not_found")?);
         let text = text_arg(args, "text");
         let blocks = json_arg(args, "blocks");
+        if let Some(blocks) = &blocks {
+            check_blocks(blocks, &self.refused_block_types)?;
+        }
         if text.is_none() && !has_content(&blocks) && !has_content(&json_arg(args, "attachments")) {
             return Err("no_text");
         }
@@ -690,6 +708,9 @@ impl Slack {
         let ts = text_arg(args, "ts").ok_or("message_not_found")?;
         let text = text_arg(args, "text");
         let blocks = json_arg(args, "blocks");
+        if let Some(blocks) = &blocks {
+            check_blocks(blocks, &self.refused_block_types)?;
+        }
         let message =
             self.messages.iter_mut().find(|m| m.channel == channel && m.ts == ts).ok_or("message_not_found")?;
         if text.is_none() && blocks.is_none() {
@@ -798,6 +819,58 @@ impl Slack {
         }
         Ok(json!({"files": answered}))
     }
+}
+
+/// Block Kit's limits on a message's blocks, as Slack documents them.
+pub fn check_blocks(blocks: &Value, refused: &[String]) -> Result<(), &'static str> {
+    let blocks = blocks.as_array().ok_or("invalid_blocks_format")?;
+    let of_type = |kind: &'static str| blocks.iter().filter(move |b| b["type"] == kind);
+    let refused_here = blocks.iter().any(|b| refused.iter().any(|kind| b["type"] == kind.as_str()));
+    if blocks.len() > 50 || refused_here || of_type("table").count() > 1 || of_type("data_visualization").count() > 2 {
+        return Err("invalid_blocks");
+    }
+    if of_type("table").all(valid_table) && of_type("data_visualization").all(valid_chart) {
+        Ok(())
+    } else {
+        Err("invalid_blocks")
+    }
+}
+
+fn valid_table(table: &Value) -> bool {
+    let Some(rows) = table["rows"].as_array() else { return false };
+    let cell_ok = |cell: &Value| match cell["type"].as_str() {
+        Some("raw_text") => cell["text"].is_string(),
+        Some("rich_text") => cell["elements"].is_array(),
+        _ => false,
+    };
+    let settings = table["column_settings"].as_array().map_or(0, Vec::len);
+    (1..=100).contains(&rows.len())
+        && settings <= 20
+        && rows.iter().all(|row| row.as_array().is_some_and(|cells| cells.len() <= 20 && cells.iter().all(cell_ok)))
+}
+
+fn valid_chart(block: &Value) -> bool {
+    let title_ok = block["title"].as_str().is_some_and(|t| !t.is_empty() && t.chars().count() <= 50);
+    let chart = &block["chart"];
+    let series_ok = || {
+        let Some(categories) = chart["axis_config"]["categories"].as_array() else { return false };
+        let Some(series) = chart["series"].as_array() else { return false };
+        let names: std::collections::HashSet<&str> = series.iter().filter_map(|s| s["name"].as_str()).collect();
+        let one_point_per_category = |s: &Value| {
+            s["data"].as_array().is_some_and(|data| {
+                data.len() == categories.len()
+                    && data.iter().zip(categories).all(|(point, category)| point["label"] == *category)
+                    && data.iter().all(|point| point["value"].is_number())
+            })
+        };
+        (1..=12).contains(&series.len()) && names.len() == series.len() && series.iter().all(one_point_per_category)
+    };
+    let chart_ok = match chart["type"].as_str() {
+        Some("line" | "bar" | "area") => series_ok(),
+        Some("pie") => chart["segments"].as_array().is_some_and(|s| (1..=12).contains(&s.len())),
+        _ => false,
+    };
+    title_ok && chart_ok
 }
 
 fn message_json(message: &Message) -> Value {

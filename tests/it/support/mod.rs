@@ -219,6 +219,7 @@ impl TestApp {
             digest_channel: setup.config.channel.clone(),
             standup: setup.config,
             digest_schedule: planbot::digest::DigestSchedule::default(),
+            digest_chart: planbot::digest::ChartStyle::default(),
             task_previews: true,
             fan_out: Some(setup.fan_out),
         });

@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use super::chart::ChartData;
 use crate::views::task_line;
 use planbot_domain::plan::{Plan, Priority, Status, TaskId};
-use planbot_reply::{Block, Reply, Text};
+use planbot_reply::{Block, Chart, ColumnKind, Reply, Table, Text};
 
 /// The chart covers eight weeks.
 pub const HISTORY_DAYS: i64 = 56;
@@ -89,11 +89,32 @@ pub struct WeekFacts {
     pub edits_waiting: Vec<String>,
 }
 
+/// The chart's title, in the message and on the PNG.
+pub const CHART_TITLE: &str = "Open tasks by status, last 8 weeks";
+/// Under this much history the trend is told in words, not drawn.
+const TREND_MIN_DAYS: i64 = 7;
+
 pub struct Digest {
     pub week: NaiveDate,
     pub headline: String,
+    /// The channel message: the week in brief, the trend, the status counts.
     pub reply: Reply,
+    /// Replies in its thread, one table each (Slack allows one a message):
+    /// the blocked tasks, the milestones that need the meeting.
+    pub thread: Vec<Reply>,
+    /// The daily counts the PNG chart draws (the fallback).
     pub chart: ChartData,
+    /// Whether there is a week of history to draw.
+    pub has_trend: bool,
+}
+
+impl Digest {
+    /// The whole digest as one reply (`/plan digest`, `planbot digest`).
+    pub fn preview(&self) -> Reply {
+        let mut blocks = self.reply.blocks.clone();
+        blocks.extend(self.thread.iter().flat_map(|reply| reply.blocks.iter().cloned()));
+        Reply::new(blocks)
+    }
 }
 
 /// Builds the digest for the week starting `today` (a Monday, normally).
@@ -102,10 +123,7 @@ pub fn build(plan: &Plan, today: NaiveDate, history: &[Snapshot], facts: &WeekFa
     let week_ago = history.iter().rev().find(|s| s.day <= today - Duration::days(7));
     let completed = completed_last_week(plan, today);
     let blocked = blocked_tasks(plan, today, history, week_ago);
-    let compared = week_ago.is_some();
-    let open = now_counts.get(&Status::Todo).unwrap_or(&0)
-        + now_counts.get(&Status::InProgress).unwrap_or(&0)
-        + now_counts.get(&Status::Blocked).unwrap_or(&0);
+    let open: u32 = CHARTED.iter().map(|s| now_counts.get(s).unwrap_or(&0)).sum();
     let headline = format!(
         "{open} open · {} completed last week · {} blocked",
         completed.len(),
@@ -115,11 +133,14 @@ pub fn build(plan: &Plan, today: NaiveDate, history: &[Snapshot], facts: &WeekFa
     if late {
         title.push_str(" (late: planbot was down at the scheduled time)");
     }
+    let mut thread: Vec<Reply> = Vec::new();
+    thread.extend(blocked_table(plan, &blocked, week_ago.is_some()).map(|t| Reply::new(vec![Block::Table(t)])));
+    thread.extend(milestone_table(plan, today).map(|t| Reply::new(vec![Block::Table(t)])));
     let mut blocks = vec![Block::Heading(Text::plain(title)), Block::Paragraph(Text::bold(&headline))];
-    blocks.push(status_counts(&now_counts, week_ago));
+    let has_trend = history_days(history, today) >= TREND_MIN_DAYS;
+    blocks.push(trend_block(plan, today, history, has_trend));
     blocks.extend(completed_section(plan, &completed, facts));
-    blocks.extend(blocked_sections(plan, &blocked, compared));
-    blocks.extend(milestone_sections(plan, today));
+    blocks.extend(thread_pointer(&blocked, plan, today));
     blocks.extend(crate::command::forecast::digest_blocks(plan, today));
     blocks.extend(not_started_section(plan));
     blocks.extend(participation_section(facts));
@@ -127,7 +148,16 @@ pub fn build(plan: &Plan, today: NaiveDate, history: &[Snapshot], facts: &WeekFa
         let items = facts.edits_waiting.iter().map(Text::plain).collect();
         blocks.push(Block::list(Some(Text::bold("Edits not written yet")), items));
     }
-    Digest { week: today, headline, reply: Reply::new(blocks), chart: chart_data(plan, today, history) }
+    // Last: Slack shows a message's table below its other blocks anyway.
+    blocks.push(Block::Table(status_table(&now_counts, week_ago)));
+    Digest {
+        week: today,
+        headline,
+        reply: Reply::new(blocks),
+        thread,
+        chart: chart_data(plan, today, history),
+        has_trend,
+    }
 }
 
 fn counts(plan: &Plan) -> HashMap<Status, u32> {
@@ -138,21 +168,25 @@ fn counts(plan: &Plan) -> HashMap<Status, u32> {
     counts
 }
 
-fn status_counts(now: &HashMap<Status, u32>, week_ago: Option<&Snapshot>) -> Block {
+fn status_table(now: &HashMap<Status, u32>, week_ago: Option<&Snapshot>) -> Table {
     let before = week_ago.map(Snapshot::counts);
-    let fields = Status::ALL
+    let mut columns = vec![("Status".to_owned(), ColumnKind::Words), ("Tasks".to_owned(), ColumnKind::Number)];
+    if before.is_some() {
+        columns.push(("On last week".to_owned(), ColumnKind::Number));
+    }
+    let rows = Status::ALL
         .iter()
         .map(|status| {
             let count = *now.get(status).unwrap_or(&0);
-            let change = before.as_ref().map(|b| i64::from(count) - i64::from(*b.get(status).unwrap_or(&0)));
-            let text = match change {
-                Some(0) | None => count.to_string(),
-                Some(delta) => format!("{count} ({delta:+} on last week)"),
-            };
-            (status.canonical().to_owned(), Text::plain(text))
+            let mut row = vec![status.canonical().to_owned(), count.to_string()];
+            if let Some(before) = &before {
+                let delta = i64::from(count) - i64::from(*before.get(status).unwrap_or(&0));
+                row.push(if delta == 0 { "=".to_owned() } else { format!("{delta:+}") });
+            }
+            row
         })
         .collect();
-    Block::Fields(fields)
+    Table::new(Some(Text::bold("Tasks by status")), columns, rows)
 }
 
 fn completed_last_week(plan: &Plan, today: NaiveDate) -> Vec<usize> {
@@ -228,60 +262,135 @@ fn blocked_tasks(plan: &Plan, today: NaiveDate, history: &[Snapshot], week_ago: 
         .collect()
 }
 
-fn blocked_line(plan: &Plan, blocked: &Blocked) -> Text {
-    let mut line = task_line(plan, blocked.position);
-    if let Some(days) = blocked.days {
-        line = line.and_plain(format!(" · blocked {days} day{}", if days == 1 { "" } else { "s" }));
-    }
-    let waits = plan.unmet_dependencies(blocked.position);
-    if !waits.is_empty() {
-        line = line.and_plain(format!(" · waits on {}", waits.join(", ")));
-    }
-    line
+fn plural_days(days: i64) -> String {
+    format!("{days} day{}", if days == 1 { "" } else { "s" })
 }
 
-/// Newly and still blocked when last week's snapshot allows telling them
-/// apart; one list otherwise.
-fn blocked_sections(plan: &Plan, blocked: &[Blocked], compared: bool) -> Vec<Block> {
-    if !compared {
-        let items: Vec<Text> = blocked.iter().map(|b| blocked_line(plan, b)).collect();
-        return if items.is_empty() { Vec::new() } else { vec![Block::list(Some(Text::bold("Blocked")), items)] };
+/// One row per blocked task: how long, on what, who to ask; whether it is
+/// new since last week when a snapshot of last week allows telling.
+fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool) -> Option<Table> {
+    if blocked.is_empty() {
+        return None;
     }
-    let (new, still): (Vec<&Blocked>, Vec<&Blocked>) = blocked.iter().partition(|b| b.new);
-    let mut blocks = Vec::new();
-    if !new.is_empty() {
-        let items = new.iter().map(|b| blocked_line(plan, b)).collect();
-        blocks.push(Block::list(Some(Text::bold("Newly blocked")), items));
+    let mut ordered: Vec<&Blocked> = blocked.iter().collect();
+    // Longest-blocked first: they are the meeting's first question.
+    ordered.sort_by_key(|b| (std::cmp::Reverse(b.days.unwrap_or(0)), b.position));
+    let words = |label: &str| (label.to_owned(), ColumnKind::Words);
+    let mut columns = vec![words("Task"), words("Title"), words("Owner"), words("Blocked for")];
+    if compared {
+        columns.push(words("Since last week"));
     }
-    if !still.is_empty() {
-        let items = still.iter().map(|b| blocked_line(plan, b)).collect();
-        blocks.push(Block::list(Some(Text::bold("Still blocked")), items));
-    }
-    blocks
+    columns.extend([words("Waits on"), words("Ask")]);
+    let rows = ordered
+        .iter()
+        .map(|b| {
+            let task = &plan.tasks()[b.position];
+            let mut row = vec![
+                task.id.to_string(),
+                task.title().to_owned(),
+                task.owner().to_owned(),
+                b.days.map(plural_days).unwrap_or_default(),
+            ];
+            if compared {
+                row.push(if b.new { "newly blocked" } else { "still blocked" }.to_owned());
+            }
+            row.push(plan.unmet_dependencies(b.position).join(", "));
+            row.push(plan.who_can_unblock(b.position).join(", "));
+            row
+        })
+        .collect();
+    Some(Table::new(Some(Text::bold(format!("Blocked ({})", blocked.len()))), columns, rows))
 }
 
-fn milestone_sections(plan: &Plan, today: NaiveDate) -> Vec<Block> {
-    let mut overdue = Vec::new();
-    let mut due = Vec::new();
-    // Every open milestone past its target is listed, however long ago:
-    // a milestone nobody closed is news every week until someone does.
-    for milestone in plan.milestones().iter().filter(|m| m.done.is_none()) {
-        let Some(left) = milestone.days_left(today) else { continue };
-        let name = Text::bold(&milestone.id).and_plain(format!(" {}", milestone.title));
-        if left < 0 {
-            overdue.push(name.and_plain(format!(" · {}", milestone.standing(today))));
-        } else if (0..=DUE_SOON_DAYS).contains(&left) {
-            due.push(name.and_plain(format!(" · {}", milestone.standing(today))));
-        }
+/// Open milestones past their target or due within 14 days, most urgent
+/// first. Every one past its target is listed, however long ago: a
+/// milestone nobody closed is news every week until someone does.
+fn milestone_table(plan: &Plan, today: NaiveDate) -> Option<Table> {
+    let mut urgent: Vec<(i64, Vec<String>)> = plan
+        .milestones()
+        .iter()
+        .filter(|m| m.done.is_none())
+        .filter_map(|milestone| {
+            let left = milestone.days_left(today).filter(|left| *left <= DUE_SOON_DAYS)?;
+            let target = milestone.target.map(|t| t.to_string()).unwrap_or_default();
+            Some((left, vec![milestone.id.clone(), milestone.title.clone(), target, milestone.standing(today)]))
+        })
+        .collect();
+    if urgent.is_empty() {
+        return None;
     }
-    let mut blocks = Vec::new();
-    if !overdue.is_empty() {
-        blocks.push(Block::list(Some(Text::bold("Milestones overdue")), overdue));
+    urgent.sort_by_key(|(left, _)| *left);
+    let columns = ["Milestone", "Title", "Target", "Standing"].map(|label| (label.to_owned(), ColumnKind::Words));
+    let rows = urgent.into_iter().map(|(_, row)| row).collect();
+    Some(Table::new(Some(Text::bold("Milestones overdue or due in the next 14 days")), columns.to_vec(), rows))
+}
+
+/// What waits in the thread, so the channel message says it.
+fn thread_pointer(blocked: &[Blocked], plan: &Plan, today: NaiveDate) -> Option<Block> {
+    let new = blocked.iter().filter(|b| b.new).count();
+    let milestones = plan
+        .milestones()
+        .iter()
+        .filter(|m| m.done.is_none() && m.days_left(today).is_some_and(|left| left <= DUE_SOON_DAYS))
+        .count();
+    let mut parts = Vec::new();
+    if !blocked.is_empty() {
+        let new = if new > 0 { format!(" ({new} newly)") } else { String::new() };
+        parts.push(format!("{} blocked{new}", blocked.len()));
     }
-    if !due.is_empty() {
-        blocks.push(Block::list(Some(Text::bold("Milestones due in the next 14 days")), due));
+    if milestones > 0 {
+        parts.push(format!("{milestones} milestone{} overdue or due soon", if milestones == 1 { "" } else { "s" }));
     }
-    blocks
+    (!parts.is_empty())
+        .then(|| Block::Paragraph(Text::plain(format!("{}: the tables are in the thread.", parts.join(" and ")))))
+}
+
+/// Days of history the snapshots cover before today.
+fn history_days(history: &[Snapshot], today: NaiveDate) -> i64 {
+    history.iter().map(|s| s.day).filter(|d| *d < today).min().map_or(0, |first| (today - first).num_days())
+}
+
+/// The trend as Slack's chart, or in words when there is under a week of
+/// it (a line of two or three points says nothing).
+fn trend_block(plan: &Plan, today: NaiveDate, history: &[Snapshot], has_trend: bool) -> Block {
+    if !has_trend {
+        let kept = history_days(history, today);
+        let since = if kept == 0 {
+            "planbot keeps a daily snapshot of the plan's statuses from today".to_owned()
+        } else {
+            format!("planbot has kept the plan's statuses for {} so far", plural_days(kept))
+        };
+        return Block::Note(Text::plain(format!(
+            "Trend: under a week of history ({since}); the chart of open tasks starts once there is a week."
+        )));
+    }
+    let weekly = weekly_counts(plan, today, history);
+    let points = weekly.iter().map(|(day, _)| day.format("%-d %b").to_string()).collect();
+    let series = CHARTED
+        .iter()
+        .map(|status| {
+            let values = weekly.iter().map(|(_, counts)| *counts.get(status).unwrap_or(&0)).collect();
+            (status.canonical().to_owned(), values)
+        })
+        .collect();
+    Block::Chart(Chart::new(CHART_TITLE, points, series, ("Week", "Open tasks")))
+}
+
+/// The counts on each of the last eight Mondays-or-whatever-today-is
+/// (the newest snapshot on or before each), then today's from the plan;
+/// weeks before the first snapshot are left out.
+fn weekly_counts(plan: &Plan, today: NaiveDate, history: &[Snapshot]) -> Vec<(NaiveDate, HashMap<Status, u32>)> {
+    let weeks = HISTORY_DAYS / 7;
+    let mut points: Vec<(NaiveDate, HashMap<Status, u32>)> = (1..=weeks)
+        .rev()
+        .filter_map(|back| {
+            let day = today - Duration::days(7 * back);
+            let snapshot = history.iter().rev().find(|s| s.day <= day && day - s.day < Duration::days(7))?;
+            Some((day, snapshot.counts()))
+        })
+        .collect();
+    points.push((today, counts(plan)));
+    points
 }
 
 fn not_started_section(plan: &Plan) -> Option<Block> {

@@ -9,4 +9,4 @@ mod service;
 
 pub use content::{Digest, Snapshot, WeekFacts};
 pub use schedule::{DigestSchedule, DueDigest, ScheduleError};
-pub use service::{DigestError, Digests};
+pub use service::{ChartStyle, DigestError, Digests};

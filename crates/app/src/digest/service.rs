@@ -1,6 +1,9 @@
 //! The digest service: keeps a daily snapshot of the plan's statuses,
 //! gathers the week's facts from planbot's records, and posts the digest
-//! (with its chart in the thread) once per week.
+//! once per week: the message with Slack's own chart and status table,
+//! then the blocked and milestone tables in its thread. Where Slack
+//! refuses those blocks (`invalid_blocks`) or `DIGEST_CHART=png` asks,
+//! the chart goes to the thread as a PNG instead.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,12 +12,13 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::chart::{ChartError, render_png};
-use super::content::{Digest, HISTORY_DAYS, Snapshot, WeekFacts, build, snapshot_text};
+use super::content::{CHART_TITLE, Digest, HISTORY_DAYS, Snapshot, WeekFacts, build, snapshot_text};
 use super::schedule::DigestSchedule;
 use crate::jobs::{Outcome, run_once};
 use planbot_domain::clock::Clock;
 use planbot_domain::plan::{Change, Status};
-use planbot_slack::web::{SlackWeb, SlackWebError};
+use planbot_slack::blocks::Style;
+use planbot_slack::web::{PostedMessage, SlackWeb, SlackWebError};
 use planbot_source::LivePlan;
 use planbot_store::{DigestRecord, EditState, JobKey, JobKind, Member, Store, StoreError};
 
@@ -35,7 +39,34 @@ pub enum DigestError {
     NoChannel,
 }
 
+/// How the digest draws its trend (`DIGEST_CHART`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartStyle {
+    /// Slack's `data_visualization` block, falling back to the PNG when
+    /// Slack refuses it.
+    #[default]
+    Native,
+    /// Always the PNG, uploaded in the thread.
+    Png,
+}
+
+impl std::str::FromStr for ChartStyle {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ChartStyle, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "native" | "blocks" => Ok(ChartStyle::Native),
+            "png" | "image" => Ok(ChartStyle::Png),
+            other => Err(format!("`{other}` is not a chart style: use native (Slack's chart block) or png")),
+        }
+    }
+}
+
+/// Slack's answer to blocks it does not accept in this workspace.
+const REFUSED_BLOCKS: &str = "invalid_blocks";
+
 pub struct Digests {
+    chart_style: ChartStyle,
     store: Arc<dyn Store>,
     plan: Arc<LivePlan>,
     clock: Arc<dyn Clock>,
@@ -57,7 +88,22 @@ impl Digests {
         schedule: DigestSchedule,
         channel: Option<String>,
     ) -> Digests {
-        Digests { store, plan, clock, team_tz, schedule, channel, slack: None, snapshotted: Mutex::new(None) }
+        Digests {
+            chart_style: ChartStyle::default(),
+            store,
+            plan,
+            clock,
+            team_tz,
+            schedule,
+            channel,
+            slack: None,
+            snapshotted: Mutex::new(None),
+        }
+    }
+
+    pub fn with_chart_style(mut self, chart_style: ChartStyle) -> Digests {
+        self.chart_style = chart_style;
+        self
     }
 
     pub fn with_slack(mut self, slack: SlackWeb) -> Digests {
@@ -192,7 +238,7 @@ impl Digests {
         let slack = self.slack.as_ref().ok_or(DigestError::NoSlack)?;
         let channel = self.channel.clone().ok_or(DigestError::NoChannel)?;
         let digest = self.build(week, late).await?;
-        let posted = slack.post(&channel, &digest.reply, None).await?;
+        let (posted, style) = self.post_message(slack, &channel, &digest).await?;
         let record = DigestRecord {
             week,
             channel: posted.channel.clone(),
@@ -202,20 +248,62 @@ impl Digests {
             posted_at: self.clock.now(),
         };
         self.store.standups().save_digest(&record).await?;
-        // The message is out; a chart that fails to upload is logged, not
-        // worth a second digest.
+        // The message is out; what follows in its thread is logged when it
+        // fails, not worth a second digest.
+        for reply in &digest.thread {
+            if let Err(error) = post_falling_back(slack, &posted.channel, reply, Some(&posted.ts), style).await {
+                tracing::warn!(error = %error, "could not post a digest table in the thread");
+            }
+        }
+        if digest.has_trend && !style.native_charts {
+            self.upload_chart(slack, &digest, &posted).await;
+        }
+        Ok(Outcome::Sent(posted.to_detail()))
+    }
+
+    /// Posts the channel message in the configured style (text if Slack
+    /// refuses it); says which style was posted.
+    async fn post_message(
+        &self,
+        slack: &SlackWeb,
+        channel: &str,
+        digest: &Digest,
+    ) -> Result<(PostedMessage, Style), DigestError> {
+        let style = match self.chart_style {
+            ChartStyle::Native => Style::NATIVE,
+            ChartStyle::Png => Style::NATIVE_TABLES,
+        };
+        Ok(post_falling_back(slack, channel, &digest.reply, None, style).await?)
+    }
+
+    async fn upload_chart(&self, slack: &SlackWeb, digest: &Digest, posted: &PostedMessage) {
         match render_png(&digest.chart) {
             Ok(png) => {
-                let name = format!("plan-{week}.png");
-                if let Err(error) = slack
-                    .upload(&posted.channel, Some(&posted.ts), &name, "Open tasks by status, last 8 weeks", png)
-                    .await
-                {
+                let name = format!("plan-{}.png", digest.week);
+                if let Err(error) = slack.upload(&posted.channel, Some(&posted.ts), &name, CHART_TITLE, png).await {
                     tracing::warn!(error = %error, "could not upload the digest chart");
                 }
             }
             Err(error) => tracing::warn!(error = %error, "could not draw the digest chart"),
         }
-        Ok(Outcome::Sent(posted.to_detail()))
+    }
+}
+
+/// Posts in `style`, again as text if Slack refuses the native blocks;
+/// says which style was posted.
+async fn post_falling_back(
+    slack: &SlackWeb,
+    channel: &str,
+    reply: &planbot_reply::Reply,
+    thread_ts: Option<&str>,
+    style: Style,
+) -> Result<(PostedMessage, Style), SlackWebError> {
+    match slack.post_in(channel, reply, thread_ts, style).await {
+        Err(error) if error.code() == Some(REFUSED_BLOCKS) && style != Style::CLASSIC => {
+            tracing::warn!("Slack refused the digest's table or chart block; posting it as text (the chart as a PNG)");
+            metrics::counter!("planbot_digest_block_fallbacks_total").increment(1);
+            Ok((slack.post_in(channel, reply, thread_ts, Style::CLASSIC).await?, Style::CLASSIC))
+        }
+        answer => Ok((answer?, style)),
     }
 }

@@ -204,7 +204,7 @@ impl App {
                 None => not_running("Standups are"),
             },
             Command::Digest => match &self.digests {
-                Some(digests) => digests.build_now().await?.reply,
+                Some(digests) => digests.build_now().await?.preview(),
                 None => not_running("The digest is"),
             },
             Command::Help => help::help(&ctx, None),

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use tokio::sync::Notify;
 
 use super::App;
-use crate::digest::{DigestSchedule, Digests};
+use crate::digest::{ChartStyle, DigestSchedule, Digests};
 use crate::home::Home;
 use crate::standup::{StandupConfig, Standups};
 use planbot_domain::clock::Clock;
@@ -38,6 +38,8 @@ pub struct Services {
     /// The standup settings until an editor changes them.
     pub standup: StandupConfig,
     pub digest_schedule: DigestSchedule,
+    /// How the digest draws its trend.
+    pub digest_chart: ChartStyle,
     /// Where the digest goes.
     pub digest_channel: Option<String>,
     /// Cards for task ids named in conversation.
@@ -110,7 +112,8 @@ impl Parts {
             services.team_tz,
             services.digest_schedule,
             services.digest_channel.clone(),
-        );
+        )
+        .with_chart_style(services.digest_chart);
         match &self.slack {
             Some(web) => digests.with_slack(web.clone()),
             None => digests,
