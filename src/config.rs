@@ -65,6 +65,9 @@ pub struct Config {
     pub digest_schedule: crate::digest::DigestSchedule,
     /// How the digest draws its trend (`DIGEST_CHART`: `native`, or `png`).
     pub digest_chart: crate::digest::ChartStyle,
+    /// Working days a blocked task may stand still before the people who
+    /// can move it get a nudge (`BLOCKER_NUDGE_AFTER`, 3; 0 turns it off).
+    pub blocker_nudge_after: u32,
     /// Whether task ids in conversation get their cards (`TASK_PREVIEWS`).
     pub task_previews: bool,
     /// Whether plan changes are announced in `OPS_CHANNEL` (`CHANGE_FEED`).
@@ -175,6 +178,14 @@ impl Config {
             problem("DIGEST_CHART", message);
             crate::digest::ChartStyle::default()
         });
+        let blocker_nudge_after = match get("BLOCKER_NUDGE_AFTER").map(|text| text.parse::<u32>()) {
+            None => crate::blockers::DEFAULT_NUDGE_AFTER,
+            Some(Ok(days)) => days,
+            Some(Err(_)) => {
+                problem("BLOCKER_NUDGE_AFTER", "must be a whole number of working days (0 turns nudges off)".into());
+                crate::blockers::DEFAULT_NUDGE_AFTER
+            }
+        };
         let task_previews = switch(&get, &mut problem, "TASK_PREVIEWS");
         let change_feed = switch(&get, &mut problem, "CHANGE_FEED");
         if problems.is_empty() {
@@ -203,6 +214,7 @@ impl Config {
                 standup,
                 digest_schedule,
                 digest_chart,
+                blocker_nudge_after,
                 task_previews,
                 change_feed,
             })

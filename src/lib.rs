@@ -18,7 +18,9 @@ pub mod wiring;
 pub use http::{AppState, router};
 
 // The layers below, under the names the command line and tests use.
-pub use planbot_app::{command, digest, feed, home, jobs, notify, previews, standup, store_watch, writeback};
+pub use planbot_app::{
+    blockers, command, digest, feed, history, home, jobs, notify, previews, standup, store_watch, writeback,
+};
 pub use planbot_domain::{clock, people, plan};
 pub use planbot_github as github;
 pub use planbot_reply as reply;

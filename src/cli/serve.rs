@@ -196,6 +196,7 @@ pub(super) fn services(config: &Config) -> Services {
         standup: config.standup.clone(),
         digest_schedule: config.digest_schedule,
         digest_chart: config.digest_chart,
+        blocker_nudge_after: config.blocker_nudge_after,
         digest_channel: config.ops_channel.clone(),
         task_previews: config.task_previews,
         fan_out: None,

@@ -70,6 +70,7 @@ fn busy_week() -> (Plan, Vec<Snapshot>, WeekFacts) {
         completed_by: HashMap::from([("AUTH-001".parse().unwrap(), "Dana".to_owned())]),
         participation: vec![("Ana".into(), 5, 5), ("Ben".into(), 3, 5)],
         edits_waiting: vec!["note on DOCS-041 · failed by Ben: the plan did not parse".into()],
+        blockers: None,
     };
     (plan, history, facts)
 }
@@ -192,9 +193,14 @@ async fn the_digest_draws_its_trend_and_tables_with_slacks_own_blocks(store: Arc
     let row = |n: usize| -> Vec<&str> {
         blocked["rows"][n].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect()
     };
-    assert_eq!(row(1), ["FE-004", "Login page + form", "frontend", "15 days", "still blocked", "AUTH-005", "backend"]);
+    // Stalled: 11 working days since Sun 12 Oct, past the 3 a nudge waits for.
+    let stalled = "11 working days";
+    assert_eq!(
+        row(1),
+        ["FE-004", "Login page + form", "frontend", "15 days", "still blocked", stalled, "AUTH-005", "backend"]
+    );
     assert_eq!(row(2)[0], "DEVOPS-035");
-    assert_eq!(&row(2)[3..], ["15 days", "still blocked", "AUTH-005, FE-004", "backend, frontend"]);
+    assert_eq!(&row(2)[3..], ["15 days", "still blocked", stalled, "AUTH-005, FE-004", "backend, frontend"]);
     assert!(team.slack.uploaded_files().is_empty(), "Slack draws the chart: no PNG");
 }
 

@@ -7,6 +7,7 @@
 mod support;
 
 mod architecture;
+mod blockers;
 mod change_feed;
 mod chaos;
 mod cli;

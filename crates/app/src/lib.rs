@@ -4,15 +4,19 @@
 //! `dispatch` is the top: it decides which service answers a slash
 //! command, a click or an event. Below it `command`, `standup`, `digest`,
 //! `home`, `feed` and `previews` are peers; they share `views` (how a task
-//! looks), `caller` (who asks, what they may change), the outbox committer
+//! looks), `caller` (who asks, what they may change), `history` (the
+//! plan's daily snapshots) and `blockers` (their ages, stalls and who can
+//! move them), the outbox committer
 //! (`writeback`, with `notify` telling authors) and the exactly-once job
 //! runner (`jobs`).
 
+pub mod blockers;
 pub mod caller;
 pub mod command;
 pub mod digest;
 pub mod dispatch;
 pub mod feed;
+pub mod history;
 pub mod home;
 pub mod jobs;
 pub mod notify;

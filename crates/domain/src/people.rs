@@ -40,9 +40,57 @@ impl fmt::Display for SlackUserId {
     }
 }
 
+/// Someone a piece of plan text names: a Slack mention (`<@U024BE7LH>`,
+/// as Slack writes one) or an `@handle` (a person's name or an owner role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    User(SlackUserId),
+    Handle(String),
+}
+
+/// Everyone `text` names with `@`, each once, in order. An e-mail address
+/// (`ana@example.com`) names no one.
+pub fn named_in(text: &str) -> Vec<Named> {
+    let mut named: Vec<Named> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let before = rest[..at].chars().next_back();
+        let after = &rest[at + 1..];
+        let word_len =
+            after.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(after.len());
+        let word = after[..word_len].trim_end_matches('.');
+        let found = match before {
+            Some('<') => after.split_once('>').and_then(|(id, _)| id.split('|').next()?.parse().ok()).map(Named::User),
+            Some(c) if c.is_alphanumeric() => None,
+            _ if !word.is_empty() => Some(Named::Handle(word.to_owned())),
+            _ => None,
+        };
+        if let Some(found) = found.filter(|f| !named.contains(f)) {
+            named.push(found);
+        }
+        rest = after;
+    }
+    named
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_names_people_by_mention_or_handle_but_not_by_email() {
+        let named = named_in("waiting on <@U024BE7LH> and @dana.k for creds (ask ops@example.com), @backend.");
+        assert_eq!(
+            named,
+            [
+                Named::User("U024BE7LH".parse().unwrap()),
+                Named::Handle("dana.k".into()),
+                Named::Handle("backend".into())
+            ]
+        );
+        assert!(named_in("no one here").is_empty());
+        assert_eq!(named_in("@ana @ana"), [Named::Handle("ana".into())]);
+    }
 
     #[test]
     fn user_ids_are_upper_case_and_start_with_u_or_w() {

@@ -83,6 +83,12 @@ impl Text {
         self
     }
 
+    /// This text followed by `more`.
+    pub fn and(mut self, more: Text) -> Text {
+        self.0.extend(more.0);
+        self
+    }
+
     pub fn and_bold(mut self, text: impl Into<String>) -> Text {
         self.0.push(Span::Bold(text.into()));
         self

@@ -63,6 +63,9 @@ pub enum JobKind {
     Digest,
     /// A plan change announced in the ops channel (subject: the version).
     Feed,
+    /// A direct message about stalled blockers: one a person a day
+    /// (person), and one per blocker, recipient and round (subject).
+    Nudge,
 }
 
 impl JobKind {
@@ -73,6 +76,7 @@ impl JobKind {
             JobKind::Summary => "summary",
             JobKind::Digest => "digest",
             JobKind::Feed => "feed",
+            JobKind::Nudge => "nudge",
         }
     }
 }

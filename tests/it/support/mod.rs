@@ -220,6 +220,7 @@ impl TestApp {
             standup: setup.config,
             digest_schedule: planbot::digest::DigestSchedule::default(),
             digest_chart: planbot::digest::ChartStyle::default(),
+            blocker_nudge_after: planbot::blockers::DEFAULT_NUDGE_AFTER,
             task_previews: true,
             fan_out: Some(setup.fan_out),
         });

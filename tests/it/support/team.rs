@@ -57,6 +57,10 @@ impl Folder {
     pub fn csv(&self) -> String {
         std::fs::read_to_string(self.0.path().join(CSV)).unwrap()
     }
+
+    pub fn write_csv(&self, text: &str) {
+        std::fs::write(self.0.path().join(CSV), text).unwrap();
+    }
 }
 
 pub struct Team {
@@ -99,6 +103,12 @@ impl Team {
             fan_out: 4,
         };
         TestApp::start_standups(self._folder.source(), Arc::clone(&self.app.store), writable, setup).await
+    }
+
+    /// Rewrites the plan's CSV and has planbot read it again.
+    pub async fn edit_plan(&self, edit: impl FnOnce(String) -> String) {
+        self._folder.write_csv(&edit(self._folder.csv()));
+        assert!(self.app.plan.refresh().await.unwrap(), "the plan changed");
     }
 
     pub fn standups(&self) -> &Arc<Standups> {

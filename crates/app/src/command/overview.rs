@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::Context;
+use crate::blockers::BlockerReport;
 use crate::views::task_line;
 use planbot_domain::plan::{Plan, Status};
 use planbot_reply::{Block, Reply, Text};
@@ -54,16 +55,25 @@ fn progress_bar(done: usize, total: usize) -> String {
 }
 
 /// Tasks marked blocked, and started tasks still waiting on unfinished
-/// work, with the owners who can unblock each.
-pub fn blockers(ctx: &Context<'_>) -> Reply {
+/// work, with who can unblock each: the people, by name, when the standup
+/// runs and knows them (with how long each has been blocked and whether it
+/// stalled); the owner roles otherwise.
+pub fn blockers(ctx: &Context<'_>, report: Option<&BlockerReport>) -> Reply {
     let plan = ctx.plan;
     let waiting_line = |position: usize| {
         let unmet = plan.unmet_dependencies(position);
-        let line = task_line(plan, position);
-        if unmet.is_empty() {
+        let mut line = task_line(plan, position);
+        if !unmet.is_empty() {
+            line = line.and_plain(" — waits on ").and_plain(unmet.join(", "));
+        }
+        let known = report.and_then(|r| r.row(position).map(|row| (r, row)));
+        if let Some((report, _)) = known {
+            line = line.and_plain(report.note(position));
+        }
+        if known.is_some_and(|(_, row)| !row.ask.is_empty()) {
+            // The note names the people.
             return line;
         }
-        let line = line.and_plain(" — waits on ").and_plain(unmet.join(", "));
         let ask = plan.who_can_unblock(position);
         if ask.is_empty() { line } else { line.and_plain(" · ask ").and_plain(ask.join(", ")) }
     };

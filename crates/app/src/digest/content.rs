@@ -2,11 +2,12 @@
 //! of it and its own records. Pure: the same inputs give the same digest,
 //! which is what the golden tests pin down.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 
 use super::chart::ChartData;
+use crate::blockers::BlockerReport;
 use crate::views::task_line;
 use planbot_domain::plan::{Plan, Priority, Status, TaskId};
 use planbot_reply::{Block, Chart, ColumnKind, Reply, Table, Text};
@@ -18,65 +19,7 @@ const DUE_SOON_DAYS: i64 = 14;
 /// The statuses the chart draws (open work).
 const CHARTED: [Status; 3] = [Status::Todo, Status::InProgress, Status::Blocked];
 
-/// The plan's statuses on one day, as stored: one `ID code` line per task.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot {
-    pub day: NaiveDate,
-    pub text: String,
-}
-
-fn code(status: Option<Status>) -> char {
-    match status {
-        Some(Status::Todo) => 't',
-        Some(Status::InProgress) => 'i',
-        Some(Status::Blocked) => 'b',
-        Some(Status::Deferred) => 'd',
-        Some(Status::Completed) => 'c',
-        None => '?',
-    }
-}
-
-fn status_of(code: char) -> Option<Status> {
-    match code {
-        't' => Some(Status::Todo),
-        'i' => Some(Status::InProgress),
-        'b' => Some(Status::Blocked),
-        'd' => Some(Status::Deferred),
-        'c' => Some(Status::Completed),
-        _ => None,
-    }
-}
-
-/// Today's plan as a snapshot.
-pub fn snapshot_text(plan: &Plan) -> String {
-    let mut text = String::with_capacity(plan.tasks().len() * 12);
-    for task in plan.tasks() {
-        text.push_str(task.id.as_str());
-        text.push(' ');
-        text.push(code(task.status()));
-        text.push('\n');
-    }
-    text
-}
-
-impl Snapshot {
-    fn entries(&self) -> impl Iterator<Item = (&str, Option<Status>)> {
-        self.text.lines().filter_map(|line| {
-            let (id, code) = line.rsplit_once(' ')?;
-            Some((id, status_of(code.chars().next()?)))
-        })
-    }
-
-    fn counts(&self) -> HashMap<Status, u32> {
-        let mut counts = HashMap::new();
-        for (_, status) in self.entries() {
-            if let Some(status) = status {
-                *counts.entry(status).or_insert(0) += 1;
-            }
-        }
-        counts
-    }
-}
+pub use crate::history::{Snapshot, snapshot_text};
 
 /// What planbot's own records add to the plan.
 #[derive(Debug, Clone, Default)]
@@ -87,6 +30,8 @@ pub struct WeekFacts {
     pub participation: Vec<(String, usize, usize)>,
     /// Edits still waiting or failed, as one line each.
     pub edits_waiting: Vec<String>,
+    /// The blockers' stalls and who can move them, when the standup runs.
+    pub blockers: Option<crate::blockers::BlockerReport>,
 }
 
 /// The chart's title, in the message and on the PNG.
@@ -134,7 +79,8 @@ pub fn build(plan: &Plan, today: NaiveDate, history: &[Snapshot], facts: &WeekFa
         title.push_str(" (late: planbot was down at the scheduled time)");
     }
     let mut thread: Vec<Reply> = Vec::new();
-    thread.extend(blocked_table(plan, &blocked, week_ago.is_some()).map(|t| Reply::new(vec![Block::Table(t)])));
+    let report = facts.blockers.as_ref();
+    thread.extend(blocked_table(plan, &blocked, week_ago.is_some(), report).map(|t| Reply::new(vec![Block::Table(t)])));
     thread.extend(milestone_table(plan, today).map(|t| Reply::new(vec![Block::Table(t)])));
     let mut blocks = vec![Block::Heading(Text::plain(title)), Block::Paragraph(Text::bold(&headline))];
     let has_trend = history_days(history, today) >= TREND_MIN_DAYS;
@@ -223,41 +169,15 @@ struct Blocked {
 }
 
 fn blocked_tasks(plan: &Plan, today: NaiveDate, history: &[Snapshot], week_ago: Option<&Snapshot>) -> Vec<Blocked> {
-    let blocked: Vec<usize> =
-        (0..plan.tasks().len()).filter(|&i| plan.tasks()[i].status() == Some(Status::Blocked)).collect();
-    let ids: HashSet<&str> = blocked.iter().map(|&i| plan.tasks()[i].id.as_str()).collect();
-    // The first day of the unbroken blocked run, per task, newest first.
-    let mut since: BTreeMap<&str, NaiveDate> = BTreeMap::new();
-    let mut broken: HashSet<&str> = HashSet::new();
-    for snapshot in history.iter().rev() {
-        let blocked_that_day: HashSet<&str> = snapshot
-            .entries()
-            .filter(|(id, s)| ids.contains(id) && *s == Some(Status::Blocked))
-            .map(|(id, _)| id)
-            .collect();
-        for id in &ids {
-            if broken.contains(id) {
-                continue;
-            }
-            if blocked_that_day.contains(id) {
-                since.insert(id, snapshot.day);
-            } else {
-                broken.insert(id);
-            }
-        }
-    }
     let was_blocked: HashSet<&str> = week_ago
         .map(|s| s.entries().filter(|(_, st)| *st == Some(Status::Blocked)).map(|(id, _)| id).collect())
         .unwrap_or_default();
-    blocked
+    crate::blockers::blocked_tasks(plan, history, today)
         .into_iter()
-        .map(|position| {
-            let id = plan.tasks()[position].id.as_str();
-            Blocked {
-                position,
-                days: since.get(id).map(|d| (today - *d).num_days()),
-                new: week_ago.is_some() && !was_blocked.contains(id),
-            }
+        .map(|blocked| Blocked {
+            position: blocked.position,
+            days: blocked.days(today),
+            new: week_ago.is_some() && !was_blocked.contains(plan.tasks()[blocked.position].id.as_str()),
         })
         .collect()
 }
@@ -268,7 +188,7 @@ fn plural_days(days: i64) -> String {
 
 /// One row per blocked task: how long, on what, who to ask; whether it is
 /// new since last week when a snapshot of last week allows telling.
-fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool) -> Option<Table> {
+fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool, report: Option<&BlockerReport>) -> Option<Table> {
     if blocked.is_empty() {
         return None;
     }
@@ -279,6 +199,9 @@ fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool) -> Option<Tab
     let mut columns = vec![words("Task"), words("Title"), words("Owner"), words("Blocked for")];
     if compared {
         columns.push(words("Since last week"));
+    }
+    if report.is_some() {
+        columns.push(words("Stalled"));
     }
     columns.extend([words("Waits on"), words("Ask")]);
     let rows = ordered
@@ -294,8 +217,14 @@ fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool) -> Option<Tab
             if compared {
                 row.push(if b.new { "newly blocked" } else { "still blocked" }.to_owned());
             }
+            let known = report.and_then(|r| r.row(b.position));
+            if report.is_some() {
+                let stalled = known.and_then(|k| k.stall.as_ref());
+                row.push(stalled.map(|s| format!("{} working days", s.working_days)).unwrap_or_default());
+            }
             row.push(plan.unmet_dependencies(b.position).join(", "));
-            row.push(plan.who_can_unblock(b.position).join(", "));
+            let people: Vec<&str> = known.map(|k| k.ask.iter().map(|u| u.name.as_str()).collect()).unwrap_or_default();
+            row.push(if people.is_empty() { plan.who_can_unblock(b.position).join(", ") } else { people.join(", ") });
             row
         })
         .collect();

@@ -15,6 +15,7 @@ use super::chart::{ChartError, render_png};
 use super::content::{CHART_TITLE, Digest, HISTORY_DAYS, Snapshot, WeekFacts, build, snapshot_text};
 use super::schedule::DigestSchedule;
 use crate::jobs::{Outcome, run_once};
+use crate::standup::Standups;
 use planbot_domain::clock::Clock;
 use planbot_domain::plan::{Change, Status};
 use planbot_slack::blocks::Style;
@@ -37,6 +38,8 @@ pub enum DigestError {
     NoSlack,
     #[error("no channel for the digest: set OPS_CHANNEL")]
     NoChannel,
+    #[error("the blockers could not be read: {0}")]
+    Blockers(#[from] crate::standup::StandupError),
 }
 
 /// How the digest draws its trend (`DIGEST_CHART`).
@@ -74,6 +77,8 @@ pub struct Digests {
     schedule: DigestSchedule,
     channel: Option<String>,
     slack: Option<SlackWeb>,
+    /// The standup service, for the blockers' stalls and who can move them.
+    standups: Option<Arc<Standups>>,
     /// The plan load last snapshotted, so an unchanged plan is not
     /// written again every tick.
     snapshotted: Mutex<Option<(NaiveDate, DateTime<Utc>)>>,
@@ -97,8 +102,14 @@ impl Digests {
             schedule,
             channel,
             slack: None,
+            standups: None,
             snapshotted: Mutex::new(None),
         }
+    }
+
+    pub fn with_standups(mut self, standups: Arc<Standups>) -> Digests {
+        self.standups = Some(standups);
+        self
     }
 
     pub fn with_chart_style(mut self, chart_style: ChartStyle) -> Digests {
@@ -201,6 +212,9 @@ impl Digests {
             }
         }
         facts.participation = self.participation(since, week).await?;
+        if let Some(standups) = &self.standups {
+            facts.blockers = Some(standups.blocker_report().await?);
+        }
         Ok(facts)
     }
 

@@ -188,7 +188,11 @@ impl App {
         let store = self.store.as_ref();
         let user = caller.map(|c| c.user);
         let reply = match &request.command {
-            Command::IAm(names) => people::iam(&ctx, store, user, names).await?,
+            Command::IAm(names) => {
+                // Who can unblock what is part of kept answers (`blockers`).
+                self.answers.clear();
+                people::iam(&ctx, store, user, names).await?
+            }
             Command::Mine => people::mine(&ctx, store, user).await?,
             Command::Edit { tasks, action } => edits::edit(&ctx, store, caller, tasks, action).await?,
             Command::CloseMilestone(id) => edits::close_milestone(&ctx, store, caller, id).await?,
@@ -210,7 +214,13 @@ impl App {
             Command::Help => help::help(&ctx, None),
             Command::Overview => overview::overview(&ctx),
             Command::Status(id) => card::task_card(&ctx, id),
-            Command::Blockers => overview::blockers(&ctx),
+            Command::Blockers => {
+                let report = match &self.standups {
+                    Some(standups) => Some(standups.blocker_report().await?),
+                    None => None,
+                };
+                overview::blockers(&ctx, report.as_ref())
+            }
             Command::Milestones => overview::milestones(&ctx),
             Command::Forecast => forecast::forecast(&ctx),
             Command::Next(owner) => lists::next(&ctx, owner.as_deref()),

@@ -52,6 +52,13 @@ impl AnswerCache {
         answers.by_question.get(request).cloned()
     }
 
+    /// Forgets every kept answer (a change they read that the plan
+    /// version does not show: who holds which role).
+    pub fn clear(&self) {
+        let mut answers = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *answers = Answers::default();
+    }
+
     pub fn put(&self, plan: &Arc<LoadedPlan>, today: NaiveDate, request: &Request, answer: RenderedAnswer) {
         let mut answers = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if !answers.is_for(plan, today) || answers.by_question.len() >= MAX_ANSWERS {

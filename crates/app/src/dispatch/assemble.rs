@@ -40,6 +40,8 @@ pub struct Services {
     pub digest_schedule: DigestSchedule,
     /// How the digest draws its trend.
     pub digest_chart: ChartStyle,
+    /// Working days a blocker may stand still before its nudge (0: never).
+    pub blocker_nudge_after: u32,
     /// Where the digest goes.
     pub digest_channel: Option<String>,
     /// Cards for task ids named in conversation.
@@ -76,7 +78,7 @@ impl Parts {
         }
         let Some(services) = &self.services else { return app };
         let standups = Arc::new(self.standups(services));
-        let digests = Arc::new(self.digests(services));
+        let digests = Arc::new(self.digests(services).with_standups(Arc::clone(&standups)));
         let home = Arc::new(Home::new(Arc::clone(&standups)));
         app.with_standups(standups).with_digests(digests).with_home(home).with_task_previews(services.task_previews)
     }
@@ -90,7 +92,8 @@ impl Parts {
             services.team_tz,
             services.standup.clone(),
         )
-        .with_editors(self.editors.clone());
+        .with_editors(self.editors.clone())
+        .with_nudge_after(services.blocker_nudge_after);
         if let Some(fan_out) = services.fan_out {
             standups = standups.with_fan_out(fan_out);
         }

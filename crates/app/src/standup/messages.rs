@@ -126,12 +126,41 @@ impl Roll<'_> {
     }
 }
 
+/// A blocked task in the summary, with what planbot knows beyond the
+/// plan: how long (`blocked 5 days`), and whether it stalled and who was
+/// asked to move it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockedLine {
+    pub position: usize,
+    pub note: String,
+}
+
 /// The parent message: the headline, the blockers with their tasks, who
-/// has not answered and who is away.
-pub fn summary(plan: &Plan, roll: &Roll<'_>, blocked_tasks: &[usize]) -> Reply {
-    let reported: Vec<(String, String)> =
-        roll.answers.iter().flat_map(|a| a.blockers().into_iter().map(move |b| (roll.name_of(a), b))).collect();
-    let blocker_count = reported.len() + blocked_tasks.len();
+/// has not answered and who is away. A reported blocker that names a task
+/// already blocked in the plan is added to that task's line ("raised by
+/// Ana") instead of being repeated.
+pub fn summary(plan: &Plan, roll: &Roll<'_>, blocked: &[BlockedLine]) -> Reply {
+    let mut lines: Vec<(BlockedLine, Vec<String>)> = blocked.iter().map(|b| (b.clone(), Vec::new())).collect();
+    let mut reported: Vec<(String, String)> = Vec::new();
+    for answer in roll.answers {
+        for text in answer.blockers() {
+            let known: Vec<usize> = crate::previews::named_tasks(plan, &text)
+                .into_iter()
+                .filter(|p| plan.tasks()[*p].status() == Some(Status::Blocked))
+                .collect();
+            if known.is_empty() {
+                reported.push((roll.name_of(answer), text));
+            }
+            for position in known {
+                let at = lines.iter().position(|(line, _)| line.position == position).unwrap_or_else(|| {
+                    lines.push((BlockedLine { position, note: String::new() }, Vec::new()));
+                    lines.len() - 1
+                });
+                lines[at].1.push(roll.name_of(answer));
+            }
+        }
+    }
+    let blocker_count = reported.len() + lines.len();
     let mut blocks = vec![Block::Heading(Text::plain(format!(
         "Standup · {} · {} of {} answered · {}",
         day_label(roll.day),
@@ -147,8 +176,17 @@ pub fn summary(plan: &Plan, roll: &Roll<'_>, blocked_tasks: &[usize]) -> Reply {
         let items = reported.into_iter().map(|(name, text)| Text::bold(name).and_plain(": ").and_plain(text)).collect();
         blocks.push(Block::list(Some(Text::bold("Blockers reported")), items));
     }
-    if !blocked_tasks.is_empty() {
-        let items = blocked_tasks.iter().map(|position| task_line(plan, *position)).collect();
+    if !lines.is_empty() {
+        let items = lines
+            .into_iter()
+            .map(|(line, raised_by)| {
+                let mut text = task_line(plan, line.position).and_plain(&line.note);
+                if !raised_by.is_empty() {
+                    text = text.and_plain(format!(" · raised today by {}", raised_by.join(", ")));
+                }
+                text
+            })
+            .collect();
         blocks.push(Block::list(Some(Text::bold("Blocked tasks")), items));
     }
     let missing = roll.missing();
@@ -245,11 +283,30 @@ mod tests {
             away: vec![],
             mention_missing: false,
         };
-        let text = render_text(&summary(&plan(), &roll, &[1]));
+        let blocked = [BlockedLine { position: 1, note: " · blocked 4 days".into() }];
+        let text = render_text(&summary(&plan(), &roll, &blocked));
         assert!(text.contains("Standup · Tue 21 Oct · 2 of 3 answered · 2 blockers"), "{text}");
         assert!(text.contains("Ana: Waiting on VPN access"), "{text}");
-        assert!(text.contains("AUTH-005"), "{text}");
+        assert!(text.contains("AUTH-005 Login · backend · blocked · blocked 4 days"), "{text}");
         assert!(text.contains("Not answered yet: Cy"), "{text}");
+    }
+
+    #[test]
+    fn a_reported_blocker_naming_a_blocked_task_joins_its_line_instead_of_repeating() {
+        let (ana, ben) = (member("U1", "Ana"), member("U2", "Ben"));
+        let answers = vec![answer("U1", "still stuck on AUTH-005 tokens"), answer("U2", "none")];
+        let roll = Roll {
+            day: "2025-10-21".parse().unwrap(),
+            answers: &answers,
+            expected: vec![&ana, &ben],
+            away: vec![],
+            mention_missing: false,
+        };
+        let blocked = [BlockedLine { position: 1, note: " · blocked 4 days".into() }];
+        let text = render_text(&summary(&plan(), &roll, &blocked));
+        assert!(text.contains("2 of 2 answered · 1 blocker"), "one blocker, not two: {text}");
+        assert!(!text.contains("Blockers reported"), "{text}");
+        assert!(text.contains("AUTH-005 Login · backend · blocked · blocked 4 days · raised today by Ana"), "{text}");
     }
 
     #[test]

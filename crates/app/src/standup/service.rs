@@ -50,6 +50,8 @@ pub struct Sent {
     pub prompts: usize,
     pub reminders: usize,
     pub summaries: usize,
+    /// People sent a nudge about stalled blockers.
+    pub nudges: usize,
 }
 
 /// A standup day's fixed times, worked out once per tick.
@@ -103,6 +105,8 @@ pub struct Standups {
     pub(crate) editors: Vec<SlackUserId>,
     pub(crate) committer: Option<Arc<Notify>>,
     fan_out: usize,
+    /// Working days a blocker may stand still before its nudge (0: never).
+    pub(crate) nudge_after: u32,
     /// Set on shutdown: sends in flight finish, no new ones start.
     stopping: AtomicBool,
     wake: Notify,
@@ -126,6 +130,7 @@ impl Standups {
             editors: Vec::new(),
             committer: None,
             fan_out: DEFAULT_FAN_OUT,
+            nudge_after: crate::blockers::DEFAULT_NUDGE_AFTER,
             stopping: AtomicBool::new(false),
             wake: Notify::new(),
         }
@@ -133,6 +138,12 @@ impl Standups {
 
     pub fn with_slack(mut self, slack: SlackWeb) -> Standups {
         self.slack = Some(slack);
+        self
+    }
+
+    /// Nudges after `working_days` without a change (`BLOCKER_NUDGE_AFTER`; 0 turns them off).
+    pub fn with_nudge_after(mut self, working_days: u32) -> Standups {
+        self.nudge_after = working_days;
         self
     }
 
@@ -260,6 +271,7 @@ impl Standups {
                 crate::jobs::record_lateness(JobKind::Summary, calendar.summary_at(day), self.clock.now());
             }
         }
+        sent.nudges = self.nudge_round(&roster, now).await?;
         Ok(sent)
     }
 

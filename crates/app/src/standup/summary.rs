@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::messages::{self, Roll};
+use super::messages::{self, BlockedLine, Roll};
 use super::service::{Outcome, Roster, StandupError, Standups};
 use planbot_domain::people::SlackUserId;
 use planbot_domain::plan::Status;
@@ -48,7 +48,11 @@ impl Standups {
         for member in &expected {
             roles.extend(self.store.roles_of(&member.user).await?);
         }
-        let blocked: Vec<usize> = messages::open_tasks_with_status(&loaded.plan, &roles, Status::Blocked);
+        let report = self.report_for(roster, day).await?;
+        let blocked: Vec<BlockedLine> = messages::open_tasks_with_status(&loaded.plan, &roles, Status::Blocked)
+            .into_iter()
+            .map(|position| BlockedLine { position, note: report.note(position) })
+            .collect();
         let roll = Roll { day, answers: &answers, expected, away, mention_missing: roster.config.mention_missing };
         let reply = messages::summary(&loaded.plan, &roll, &blocked);
         let slack = self.slack()?;

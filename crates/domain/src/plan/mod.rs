@@ -390,6 +390,22 @@ Task 2 — Next\n\n- ID: T2\n- Owner (R/A): backend / data\n- Dependencies: Task
     }
 
     #[test]
+    fn a_markdown_status_line_says_when_and_why_and_the_csv_notes_say_why() {
+        let markdown = "Task 5 — Deploy\n\n- ID: T5\n- Owner (R/A): devops\n\
+- Status: Blocked — 2025-10-14 — waiting on @dana for creds (devops)\n";
+        let plan = Plan::parse_files(None, Some(markdown.to_owned())).expect("a Markdown-only plan parses");
+        let t5 = &plan.tasks()[0];
+        assert_eq!(t5.status_date(), chrono::NaiveDate::from_ymd_opt(2025, 10, 14));
+        assert_eq!(t5.status_reason(), "waiting on @dana for creds");
+        let csv = plan_with_notes("blocked: waiting on @ema");
+        assert_eq!((csv.tasks()[0].status_date(), csv.tasks()[0].status_reason()), (None, "blocked: waiting on @ema"));
+    }
+
+    fn plan_with_notes(notes: &str) -> Plan {
+        plan(&[&format!("FE-004,p,Login,frontend,blocked,high,,6,,,,{notes},")])
+    }
+
+    #[test]
     fn tasks_are_indexed_by_id_ignoring_case() {
         let plan = plan(&["AUTH-001,p,Design,backend,done,high,,6,2025-09-30,,,,"]);
         let id: TaskId = "auth-001".parse().unwrap();

@@ -158,6 +158,29 @@ impl Task {
         self.status().is_some_and(Status::is_done)
     }
 
+    /// The day the status was set, where the plan says: a Markdown status
+    /// line's date (`- Status: Blocked — 2025-10-14 — …`). The CSV has no
+    /// such column.
+    pub fn status_date(&self) -> Option<NaiveDate> {
+        match &self.source {
+            Source::Markdown(markdown) => {
+                markdown.section(self.record).and_then(|section| section.status()).and_then(|line| line.date.valid())
+            }
+            Source::Csv { .. } => None,
+        }
+    }
+
+    /// Why the task has its status, in the plan's words: a Markdown status
+    /// line's note, the CSV's notes.
+    pub fn status_reason(&self) -> &str {
+        match &self.source {
+            Source::Markdown(markdown) => {
+                markdown.section(self.record).and_then(|section| section.status()).map_or("", |line| line.note)
+            }
+            Source::Csv { .. } => self.notes(),
+        }
+    }
+
     pub fn is_open(&self) -> bool {
         self.status().is_none_or(Status::is_open)
     }

@@ -56,6 +56,26 @@ impl<'a> Calendar<'a> {
         (1..=SEARCH_DAYS).map(|back| day - Duration::days(back)).find(|d| self.is_standup_day(*d))
     }
 
+    /// Working days (standup days, holidays left out) after `since` up to
+    /// and including `today`.
+    pub fn working_days_after(&self, since: NaiveDate, today: NaiveDate) -> u32 {
+        since.iter_days().skip(1).take_while(|d| *d <= today).filter(|d| self.is_standup_day(*d)).count() as u32
+    }
+
+    /// The working day on which `count` working days after `since` are
+    /// complete.
+    pub fn working_day_number(&self, since: NaiveDate, count: u32) -> Option<NaiveDate> {
+        if count == 0 {
+            return Some(since);
+        }
+        since
+            .iter_days()
+            .skip(1)
+            .take(SEARCH_DAYS as usize * 2)
+            .filter(|d| self.is_standup_day(*d))
+            .nth(count as usize - 1)
+    }
+
     /// `day` itself when it is a standup day, else the next one.
     pub fn next_standup_day(&self, day: NaiveDate) -> Option<NaiveDate> {
         (0..=SEARCH_DAYS).map(|ahead| day + Duration::days(ahead)).find(|d| self.is_standup_day(*d))
