@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use crate::config::PlanSourceConfig;
-use crate::github::{GitHubClient, GitHubError, GitHubPlan};
-use crate::source::{BuiltinExample, LocalFolder, PlanSource};
+use crate::github::{GitHubActivity, GitHubClient, GitHubError, GitHubPlan};
+use crate::source::{BuiltinExample, LocalFolder, PlanSource, RepoActivity};
 use crate::writeback::PlanWriter;
 
 /// The bot scopes the manifest asks for (`planbot doctor` checks the
@@ -29,20 +29,23 @@ pub const BOT_SCOPES: [&str; 11] = [
 pub struct PlanHome {
     pub source: Arc<dyn PlanSource>,
     pub writer: Option<Arc<dyn PlanWriter>>,
+    /// The repository's commits and pull requests (a GitHub plan only).
+    pub activity: Option<Arc<dyn RepoActivity>>,
 }
 
 pub fn plan_home(config: &PlanSourceConfig) -> Result<PlanHome, GitHubError> {
     Ok(match config {
         // Compiled into the binary: nothing to write back to.
-        PlanSourceConfig::Builtin => PlanHome { source: Arc::new(BuiltinExample), writer: None },
+        PlanSourceConfig::Builtin => PlanHome { source: Arc::new(BuiltinExample), writer: None, activity: None },
         PlanSourceConfig::Local { root, csv, markdown } => {
             let folder = Arc::new(LocalFolder::new(root, csv, markdown));
-            PlanHome { source: folder.clone(), writer: Some(folder) }
+            PlanHome { source: folder.clone(), writer: Some(folder), activity: None }
         }
         PlanSourceConfig::GitHub { repo, csv, markdown, api_url, auth } => {
             let client = GitHubClient::with_auth(api_url, auth.clone())?;
+            let activity = Arc::new(GitHubActivity::new(client.clone(), repo.clone()));
             let plan = Arc::new(GitHubPlan::new(client, repo.clone(), csv, markdown));
-            PlanHome { source: plan.clone(), writer: Some(plan) }
+            PlanHome { source: plan.clone(), writer: Some(plan), activity: Some(activity) }
         }
     })
 }

@@ -40,7 +40,7 @@ pub async fn ask(args: AskArgs) -> Result<ExitCode, CliError> {
         Some(noon) => Arc::new(FixedClock(noon.and_utc())),
         None => Arc::new(TeamClock(config.team_tz)),
     };
-    let PlanHome { source, writer } = plan_home(&config.plan_source)?;
+    let PlanHome { source, writer, .. } = plan_home(&config.plan_source)?;
     let live = Arc::new(LivePlan::load(source, Arc::clone(&clock)).await?);
     let request = command::parse(&args.text.join(" "));
     let mut parts = Parts::new(Arc::clone(&live), Arc::clone(&store), Arc::clone(&clock));

@@ -68,7 +68,7 @@ impl Running {
     async fn start(config: &Config) -> Result<Running, CliError> {
         let store = open_store(&config.database_url).await?;
         let clock: Arc<dyn Clock> = Arc::new(TeamClock(config.team_tz));
-        let PlanHome { source, writer } = plan_home(&config.plan_source)?;
+        let PlanHome { source, writer, activity } = plan_home(&config.plan_source)?;
         let live = Arc::new(LivePlan::start(source, Arc::clone(&clock)).await?);
         let (slack_web, notifier) = slack_integrations(config)?;
         let reload_now = Arc::new(Notify::new());
@@ -82,6 +82,7 @@ impl Running {
         parts.committer = committer.as_ref().map(Committer::waker);
         parts.slack = slack_web;
         parts.command_log = Some(command_log);
+        parts.activity = activity;
         parts.services = Some(services(config));
         let app = Arc::new(parts.assemble().with_command_name(config.slash_command.clone()));
         let loops = Loops::spawn(&app, notifier.clone().map(|n| n as Arc<dyn Notifier>));

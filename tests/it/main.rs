@@ -16,6 +16,7 @@ mod csv_document_properties;
 mod damaged_plans;
 mod digest;
 mod doctor;
+mod drafts;
 mod example_plan;
 mod fake_slack_contract;
 mod github_writeback;

@@ -3,7 +3,7 @@
 //! in its thread, each task once per thread, three at most.
 
 use crate::views::compact_card;
-use planbot_domain::plan::{Plan, TaskId};
+use planbot_domain::plan::Plan;
 use planbot_reply::{Block, Reply};
 
 /// At most this many cards answer one message.
@@ -11,16 +11,7 @@ pub const MAX_PREVIEWS: usize = 3;
 
 /// The plan's tasks named in `text`, in order, each once.
 pub fn named_tasks(plan: &Plan, text: &str) -> Vec<usize> {
-    let mut found: Vec<usize> = Vec::new();
-    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
-        let Ok(id) = word.parse::<TaskId>() else { continue };
-        if let Some(position) = plan.position(&id) {
-            if !found.contains(&position) {
-                found.push(position);
-            }
-        }
-    }
-    found
+    plan.tasks_named_in(text)
 }
 
 /// The reply with one compact card per task.

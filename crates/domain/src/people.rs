@@ -40,6 +40,35 @@ impl fmt::Display for SlackUserId {
     }
 }
 
+/// A GitHub login: letters, digits and single hyphens, not at either
+/// end, at most 39 characters (GitHub's rule for user names).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GitHubLogin(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a GitHub login (letters, digits and single hyphens, at most 39, like dana-ndlovu)")]
+pub struct InvalidGitHubLogin(pub String);
+
+impl GitHubLogin {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for GitHubLogin {
+    type Err = InvalidGitHubLogin;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let login = raw.trim().trim_start_matches('@');
+        let well_formed = (1..=39).contains(&login.len())
+            && !login.starts_with('-')
+            && !login.ends_with('-')
+            && !login.contains("--")
+            && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if well_formed { Ok(GitHubLogin(login.to_owned())) } else { Err(InvalidGitHubLogin(raw.trim().to_owned())) }
+    }
+}
+
 /// Someone a piece of plan text names: a Slack mention (`<@U024BE7LH>`,
 /// as Slack writes one) or an `@handle` (a person's name or an owner role).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +105,14 @@ pub fn named_in(text: &str) -> Vec<Named> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_logins_follow_githubs_rule() {
+        assert_eq!("@dana-ndlovu".parse::<GitHubLogin>().unwrap().as_str(), "dana-ndlovu");
+        for bad in ["", "-dana", "dana-", "da--na", "dana_n", &"x".repeat(40)] {
+            assert!(bad.parse::<GitHubLogin>().is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_reason_names_people_by_mention_or_handle_but_not_by_email() {

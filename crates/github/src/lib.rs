@@ -3,12 +3,14 @@
 //! Data API with `force: false`, so a human's push is never overwritten.
 
 mod access;
+mod activity;
 mod app;
 mod client;
 mod plan_repo;
 mod webhook;
 
 pub use access::RepoAccess;
+pub use activity::GitHubActivity;
 pub use app::{AppCredentials, AppKeyError};
 pub use client::{GitHubAuth, GitHubClient, GitHubError, GitHubToken};
 pub use plan_repo::GitHubPlan;

@@ -1,6 +1,7 @@
 //! Where the plan comes from. A source hands over the two files' text and
 //! a cheap fingerprint to notice changes; parsing happens in `plan/`.
 
+mod activity;
 mod builtin;
 mod live;
 mod local;
@@ -11,6 +12,7 @@ pub mod writer;
 use async_trait::async_trait;
 use planbot_domain::plan::{Plan, PlanError};
 
+pub use activity::RepoActivity;
 pub use builtin::BuiltinExample;
 pub use live::{LivePlan, LoadError, LoadedPlan, OnBroken, OnChange, spawn_reloader};
 pub use local::LocalFolder;

@@ -144,6 +144,12 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces a person's owner roles.
     async fn set_roles(&self, user: &SlackUserId, roles: &[String], now: DateTime<Utc>) -> Result<(), StoreError>;
 
+    /// Links (or, with `None`, unlinks) a person's GitHub login.
+    async fn link_github(&self, user: &SlackUserId, login: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Every linked GitHub login, by person.
+    async fn github_logins(&self) -> Result<Vec<(SlackUserId, String)>, StoreError>;
+
     /// Everyone who claimed a role (case-insensitive), by user id.
     async fn people_with_role(&self, role: &str) -> Result<Vec<SlackUserId>, StoreError>;
 

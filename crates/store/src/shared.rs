@@ -105,6 +105,45 @@ macro_rules! impl_store_queries {
                 Ok(())
             }
 
+            async fn link_github(
+                &self,
+                user: &::planbot_domain::people::SlackUserId,
+                login: Option<&str>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::StoreError> {
+                match login {
+                    Some(login) => {
+                        sqlx::query(
+                            "INSERT INTO github_logins (slack_user_id, login, linked_at_ms) VALUES ($1, $2, $3) \
+                             ON CONFLICT (slack_user_id) DO UPDATE SET login = excluded.login, \
+                             linked_at_ms = excluded.linked_at_ms",
+                        )
+                        .bind(user.as_str())
+                        .bind(login)
+                        .bind(now.timestamp_millis())
+                        .execute(&self.pool)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM github_logins WHERE slack_user_id = $1")
+                            .bind(user.as_str())
+                            .execute(&self.pool)
+                            .await?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn github_logins(
+                &self,
+            ) -> Result<Vec<(::planbot_domain::people::SlackUserId, String)>, $crate::StoreError> {
+                let rows: Vec<(String, String)> =
+                    sqlx::query_as("SELECT slack_user_id, login FROM github_logins ORDER BY slack_user_id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|(id, login)| Ok(($crate::shared::parse_user(&id)?, login))).collect()
+            }
+
             async fn people_with_role(
                 &self,
                 role: &str,

@@ -4,6 +4,13 @@
 //! bearer-token auth (`401`), rate-limit headers, and injectable faults
 //! (bursts of `5xx`, `403`/`429` with `Retry-After`, a human commit landing
 //! between planbot's read and its write).
+//!
+//! For standup drafts it also lists work as GitHub does: `GET commits`
+//! (`sha`, `since`, `until`, `author` as login or e-mail, newest first),
+//! `GET pulls` (`state`, `sort`, `direction`) and `GET
+//! commits/{ref}/check-runs`, paged (`per_page` up to 100, `page`, a
+//! `Link: rel="next"` header) and with ETags answered `304` on
+//! `If-None-Match`. The listed history is the work commits a test adds.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -68,6 +75,36 @@ struct Repo {
     contents_as_json: bool,
     /// The token may read but not push (a read-only token).
     read_only: bool,
+    /// Work on the branch, as `GET commits` lists it (oldest first here).
+    work: Vec<WorkCommit>,
+    pulls: Vec<Pull>,
+}
+
+/// A commit on the branch as a test describes it.
+#[derive(Clone)]
+pub struct WorkCommit {
+    pub sha: String,
+    pub message: String,
+    /// The GitHub account GitHub matched the author's e-mail to, if any.
+    pub login: Option<String>,
+    pub email: String,
+    /// RFC 3339, UTC.
+    pub date: String,
+}
+
+/// A pull request as a test describes it.
+#[derive(Clone)]
+pub struct Pull {
+    pub number: u64,
+    pub title: String,
+    pub branch: String,
+    pub login: String,
+    /// `None` while open; RFC 3339 when merged.
+    pub merged_at: Option<String>,
+    pub updated_at: String,
+    pub head_sha: String,
+    /// Check runs on the head: (name, conclusion).
+    pub checks: Vec<(String, String)>,
 }
 
 #[derive(Clone)]
@@ -158,6 +195,14 @@ impl FakeGitHub {
         let address = listener.local_addr().expect("address");
         tokio::spawn(async move { axum::serve(listener, app).await.expect("fake GitHub serves") });
         FakeGitHub { repo, api_url: format!("http://{address}") }
+    }
+
+    pub fn add_work_commit(&self, commit: WorkCommit) {
+        self.repo().work.push(commit);
+    }
+
+    pub fn add_pull(&self, pull: Pull) {
+        self.repo().pulls.push(pull);
     }
 
     fn repo(&self) -> std::sync::MutexGuard<'_, Repo> {
@@ -305,6 +350,11 @@ fn route(
         ("GET", r) if r == format!("git/ref/heads/{BRANCH}") => get_ref(repo, headers),
         ("GET", r) if r.starts_with("git/commits/") => get_commit(repo, &r["git/commits/".len()..]),
         ("GET", r) if r.starts_with("contents/") => get_contents(repo, &r["contents/".len()..], query, headers),
+        ("GET", "commits") => list_commits(repo, query, headers),
+        ("GET", "pulls") => list_pulls(repo, query, headers),
+        ("GET", r) if r.starts_with("commits/") && r.ends_with("/check-runs") => {
+            check_runs(repo, &r["commits/".len()..r.len() - "/check-runs".len()], headers)
+        }
         ("POST", "git/trees") => create_tree(repo, &json_body),
         ("POST", "git/commits") => create_commit(repo, &json_body),
         ("PATCH", r) if r == format!("git/refs/heads/{BRANCH}") => update_ref(repo, &json_body),
@@ -443,4 +493,123 @@ fn update_ref(repo: &mut Repo, body: &Value) -> Response {
     }
     repo.branch_head = sha.clone();
     axum::Json(json!({"ref": format!("refs/heads/{BRANCH}"), "object": {"sha": sha, "type": "commit"}})).into_response()
+}
+
+/// `per_page` (default 30, at most 100) and `page` (from 1).
+fn page_of<T: Clone>(items: &[T], query: &HashMap<String, String>) -> (Vec<T>, bool) {
+    let per_page = query.get("per_page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(30).clamp(1, 100);
+    let page = query.get("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    let start = (page - 1) * per_page;
+    let chunk: Vec<T> = items.iter().skip(start).take(per_page).cloned().collect();
+    (chunk, start + per_page < items.len())
+}
+
+/// A list answer with its ETag (`304` when it matches) and, when there is
+/// a next page, GitHub's `Link` header.
+fn listing(body: Value, more: bool, query: &HashMap<String, String>, headers: &HeaderMap) -> Response {
+    let etag = format!("\"{}\"", &blob_sha(body.to_string().as_bytes())[..32]);
+    if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
+    }
+    let mut response = (StatusCode::OK, [("etag", etag)], axum::Json(body)).into_response();
+    if more {
+        let page = query.get("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1);
+        let link = format!("<https://api.github.com/repos/{OWNER}/{REPO}/next?page={}>; rel=\"next\"", page + 1);
+        response.headers_mut().insert("link", HeaderValue::from_str(&link).unwrap_or(HeaderValue::from_static("")));
+    }
+    response
+}
+
+fn list_commits(repo: &Repo, query: &HashMap<String, String>, headers: &HeaderMap) -> Response {
+    if query.get("sha").is_some_and(|sha| sha != BRANCH) {
+        return error(StatusCode::NOT_FOUND, "Not Found");
+    }
+    let after = |date: &str, bound: Option<&String>| bound.is_none_or(|b| date >= b.as_str());
+    let before = |date: &str, bound: Option<&String>| bound.is_none_or(|b| date <= b.as_str());
+    let by = |c: &WorkCommit, author: Option<&String>| {
+        author.is_none_or(|a| c.login.as_deref() == Some(a.as_str()) || c.email.eq_ignore_ascii_case(a))
+    };
+    let mut listed: Vec<&WorkCommit> = repo
+        .work
+        .iter()
+        .filter(|c| {
+            after(&c.date, query.get("since")) && before(&c.date, query.get("until")) && by(c, query.get("author"))
+        })
+        .collect();
+    listed.sort_by(|a, b| b.date.cmp(&a.date));
+    let items: Vec<Value> = listed
+        .into_iter()
+        .map(|c| {
+            json!({
+                "sha": c.sha,
+                "html_url": format!("https://github.com/{OWNER}/{REPO}/commit/{}", c.sha),
+                "commit": {
+                    "message": c.message,
+                    "author": {"name": c.login.clone().unwrap_or_default(), "email": c.email, "date": c.date},
+                    "committer": {"name": "GitHub", "email": "noreply@github.com", "date": c.date},
+                },
+                "author": c.login.as_ref().map(|login| json!({"login": login, "type": "User"})),
+                "committer": {"login": "web-flow", "type": "User"},
+                "parents": [],
+            })
+        })
+        .collect();
+    let (page, more) = page_of(&items, query);
+    listing(Value::Array(page), more, query, headers)
+}
+
+fn list_pulls(repo: &Repo, query: &HashMap<String, String>, headers: &HeaderMap) -> Response {
+    let state = query.get("state").map_or("open", String::as_str);
+    let mut pulls: Vec<&Pull> = repo
+        .pulls
+        .iter()
+        .filter(|p| match state {
+            "open" => p.merged_at.is_none(),
+            "closed" => p.merged_at.is_some(),
+            _ => true,
+        })
+        .collect();
+    let by_updated = query.get("sort").is_some_and(|s| s == "updated");
+    pulls.sort_by(|a, b| if by_updated { a.updated_at.cmp(&b.updated_at) } else { a.number.cmp(&b.number) });
+    if query.get("direction").is_none_or(|d| d == "desc") {
+        pulls.reverse();
+    }
+    let items: Vec<Value> = pulls
+        .into_iter()
+        .map(|p| {
+            json!({
+                "number": p.number,
+                "state": if p.merged_at.is_some() { "closed" } else { "open" },
+                "title": p.title,
+                "html_url": format!("https://github.com/{OWNER}/{REPO}/pull/{}", p.number),
+                "user": {"login": p.login, "type": "User"},
+                "head": {"ref": p.branch, "sha": p.head_sha, "label": format!("{OWNER}:{}", p.branch)},
+                "base": {"ref": BRANCH},
+                "merged_at": p.merged_at,
+                "closed_at": p.merged_at,
+                "updated_at": p.updated_at,
+                "created_at": p.updated_at,
+                "body": null,
+            })
+        })
+        .collect();
+    let (page, more) = page_of(&items, query);
+    listing(Value::Array(page), more, query, headers)
+}
+
+fn check_runs(repo: &Repo, reference: &str, headers: &HeaderMap) -> Response {
+    let Some(pull) = repo.pulls.iter().find(|p| p.head_sha == reference) else {
+        return error(StatusCode::NOT_FOUND, &format!("No commit found for SHA: {reference}"));
+    };
+    let runs: Vec<Value> = pull
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(id, (name, conclusion))| {
+            json!({"id": id + 1, "name": name, "head_sha": reference, "status": "completed",
+                   "conclusion": conclusion, "html_url": format!("https://github.com/{OWNER}/{REPO}/runs/{}", id + 1)})
+        })
+        .collect();
+    let body = json!({"total_count": runs.len(), "check_runs": runs});
+    listing(body, false, &HashMap::new(), headers)
 }

@@ -75,6 +75,8 @@ pub struct StandupSetup {
     pub team_tz: chrono_tz::Tz,
     pub config: planbot::standup::StandupConfig,
     pub fan_out: usize,
+    /// The plan repository's activity, for standup drafts.
+    pub activity: Option<Arc<dyn planbot::source::RepoActivity>>,
 }
 
 pub struct SlackResponse {
@@ -214,6 +216,7 @@ impl TestApp {
             })
         });
         parts.committer = committer.as_ref().map(|c| c.waker());
+        parts.activity = standup.as_ref().and_then(|setup| setup.activity.clone());
         parts.services = standup.map(|setup| Services {
             team_tz: setup.team_tz,
             digest_channel: setup.config.channel.clone(),

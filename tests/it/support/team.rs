@@ -72,6 +72,17 @@ pub struct Team {
 
 impl Team {
     pub async fn start(store: Arc<dyn Store>, start: &str, slack: FakeSlack, fan_out: usize) -> Team {
+        Team::start_with(store, start, slack, fan_out, None).await
+    }
+
+    /// The team, its standup drafting from `activity` (a GitHub repository).
+    pub async fn start_with(
+        store: Arc<dyn Store>,
+        start: &str,
+        slack: FakeSlack,
+        fan_out: usize,
+        activity: Option<Arc<dyn planbot::source::RepoActivity>>,
+    ) -> Team {
         let folder = Folder::new();
         let clock = Arc::new(ManualClock::new(at(start)));
         let web = SlackWeb::new(&slack.api_url(), BOT_TOKEN).unwrap();
@@ -81,8 +92,12 @@ impl Team {
             clock: Some(clock.clone() as Arc<dyn Clock>),
             slack: Some(web),
         };
-        let setup =
-            StandupSetup { team_tz: chrono_tz::Europe::Berlin, config: StandupConfig::new(Some(OPS.into())), fan_out };
+        let setup = StandupSetup {
+            team_tz: chrono_tz::Europe::Berlin,
+            config: StandupConfig::new(Some(OPS.into())),
+            fan_out,
+            activity,
+        };
         let app = TestApp::start_standups(folder.source(), store, writable, setup).await;
         Team { app, clock, slack, _folder: folder }
     }
@@ -101,6 +116,7 @@ impl Team {
             team_tz: chrono_tz::Europe::Berlin,
             config: StandupConfig::new(Some(OPS.into())),
             fan_out: 4,
+            activity: None,
         };
         TestApp::start_standups(self._folder.source(), Arc::clone(&self.app.store), writable, setup).await
     }
@@ -109,6 +125,10 @@ impl Team {
     pub async fn edit_plan(&self, edit: impl FnOnce(String) -> String) {
         self._folder.write_csv(&edit(self._folder.csv()));
         assert!(self.app.plan.refresh().await.unwrap(), "the plan changed");
+    }
+
+    pub fn _folder_csv(&self) -> String {
+        self._folder.csv()
     }
 
     pub fn standups(&self) -> &Arc<Standups> {

@@ -48,15 +48,16 @@ impl Examples {
     }
 }
 
-const QUESTIONS: [(&str, &str); 13] = [
+const QUESTIONS: [(&str, &str); 14] = [
     ("/plan status {task}", "a task card (or just `/plan {task}`)"),
     ("/plan status", "counts by status and open high-priority tasks"),
-    ("/plan blockers", "blocked tasks and started tasks waiting on others"),
+    ("/plan blockers", "blocked tasks: how long, on what, and who to ask"),
     ("/plan milestones", "milestones: done, days left or overdue"),
     ("/plan forecast", "when the open work finishes at the team's pace, by phase"),
     ("/plan next [{owner}]", "tasks ready to start, by priority"),
     ("/plan owner {owner}", "one owner's tasks"),
     ("/plan iam {owner}", "tell planbot which owner role is yours"),
+    ("/plan iam github:{login}", "draft your standup updates from your GitHub work"),
     ("/plan mine", "your tasks (after `iam`)"),
     ("/plan deps {task}", "dependency chain and critical path"),
     ("/plan search {word}", "tasks by words in id, title or notes"),

@@ -5,7 +5,7 @@ use chrono::Utc;
 use super::lists::{owners_tasks, resolve_owner};
 use super::{CommandError, Context};
 use crate::caller::who_are_you;
-use planbot_domain::people::SlackUserId;
+use planbot_domain::people::{GitHubLogin, SlackUserId};
 use planbot_reply::{Reply, Text};
 use planbot_store::Store;
 
@@ -20,6 +20,11 @@ pub async fn iam(
     if names.is_empty() {
         let roles = store.roles_of(caller).await?;
         return Ok(Reply::message(describe_roles(&roles)));
+    }
+    if let [name] = names {
+        if let Some(login) = name.strip_prefix("github:") {
+            return link_github(store, caller, login).await;
+        }
     }
     let mut roles: Vec<String> = Vec::new();
     for name in names {
@@ -36,6 +41,33 @@ pub async fn iam(
         .and_code("/plan mine")
         .and_plain(" now lists those tasks.");
     Ok(Reply::message(text))
+}
+
+/// `/plan iam github:LOGIN` (or `github:off`): whose commits and pull
+/// requests draft this person's standup update.
+async fn link_github(store: &dyn Store, caller: &SlackUserId, login: &str) -> Result<Reply, CommandError> {
+    if login.eq_ignore_ascii_case("off") {
+        store.link_github(caller, None, Utc::now()).await?;
+        return Ok(Reply::message(Text::plain("Unlinked: your standup prompts no longer draft from GitHub.")));
+    }
+    match login.parse::<GitHubLogin>() {
+        Ok(login) => {
+            store.link_github(caller, Some(login.as_str()), Utc::now()).await?;
+            let text = Text::plain("Linked GitHub ")
+                .and_bold(login.as_str())
+                .and_plain(": your standup prompts start with a draft from your commits and pull requests. ")
+                .and_code("/plan iam github:off")
+                .and_plain(" unlinks.");
+            Ok(Reply::message(text))
+        }
+        Err(error) => Ok(Reply::message(
+            Text::plain(planbot_reply::clip(&error.to_string(), 200))
+                .and_plain(". Try ")
+                .and_code("/plan iam github:dana-ndlovu")
+                .and_plain("."),
+        )
+        .refusal()),
+    }
 }
 
 fn describe_roles(roles: &[String]) -> Text {

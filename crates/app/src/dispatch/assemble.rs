@@ -14,6 +14,7 @@ use planbot_domain::clock::Clock;
 use planbot_domain::people::SlackUserId;
 use planbot_slack::web::SlackWeb;
 use planbot_source::LivePlan;
+use planbot_source::RepoActivity;
 use planbot_store::{CommandLog, Store};
 
 /// What the application is built from.
@@ -30,6 +31,8 @@ pub struct Parts {
     pub command_log: Option<CommandLog>,
     /// Standups, the digest and the Home tab, when they run here.
     pub services: Option<Services>,
+    /// The plan repository's commits and pull requests, for standup drafts.
+    pub activity: Option<Arc<dyn RepoActivity>>,
 }
 
 /// How the team's recurring services run.
@@ -61,6 +64,7 @@ impl Parts {
             slack: None,
             command_log: None,
             services: None,
+            activity: None,
         }
     }
 
@@ -94,6 +98,9 @@ impl Parts {
         )
         .with_editors(self.editors.clone())
         .with_nudge_after(services.blocker_nudge_after);
+        if let Some(activity) = &self.activity {
+            standups = standups.with_activity(Arc::clone(activity));
+        }
         if let Some(fan_out) = services.fan_out {
             standups = standups.with_fan_out(fan_out);
         }

@@ -99,7 +99,8 @@ impl Standups {
                 editable,
             });
         }
-        update_form(day, &config.questions, previous.as_ref(), &tasks).map_err(corrupt)
+        let draft = if previous.is_none() { self.kept_draft(day, user) } else { None };
+        update_form(day, &config.questions, previous.as_ref(), draft.as_deref(), &tasks).map_err(corrupt)
     }
 
     /// A submitted form: status changes are queued as edits (only those the

@@ -51,18 +51,21 @@ fn question_block(index: usize, question: &str, initial: Option<&str>) -> Value 
 }
 
 /// The "Write update" form for `day`: the questions (filled in when the
-/// person answered already) and their tasks, as status selects where they
-/// may change them and as plain lines where not.
+/// person answered already, the first one with their draft from GitHub
+/// when they did not) and their tasks, as status selects where they may
+/// change them and as plain lines where not.
 pub fn update_form(
     day: NaiveDate,
     questions: &[String],
     previous: Option<&Answer>,
+    draft: Option<&str>,
     tasks: &[TaskChoice],
 ) -> Result<SlackView, serde_json::Error> {
     let previous_text =
         |q: &str| previous.and_then(|a| a.responses.iter().find(|r| r.question == q)).map(|r| r.text.as_str());
+    let initial = |i: usize, q: &str| previous_text(q).or(if i == 0 { draft } else { None });
     let mut blocks: Vec<Value> =
-        questions.iter().enumerate().map(|(i, q)| question_block(i, q, previous_text(q))).collect();
+        questions.iter().enumerate().map(|(i, q)| question_block(i, q, initial(i, q))).collect();
     if !tasks.is_empty() {
         blocks.push(json!({"type": "divider"}));
     }
@@ -206,10 +209,12 @@ mod tests {
         };
         let questions = vec!["Done?".to_owned(), "Blockers?".to_owned()];
         let day = "2025-10-21".parse().unwrap();
-        let editable = serde_json::to_string(&update_form(day, &questions, None, &[task(true)]).unwrap()).unwrap();
+        let editable =
+            serde_json::to_string(&update_form(day, &questions, None, None, &[task(true)]).unwrap()).unwrap();
         assert!(editable.contains("\"block_id\":\"task:DEVOPS-035\""), "{editable}");
         assert!(editable.contains("\"initial_option\""), "{editable}");
-        let read_only = serde_json::to_string(&update_form(day, &questions, None, &[task(false)]).unwrap()).unwrap();
+        let read_only =
+            serde_json::to_string(&update_form(day, &questions, None, None, &[task(false)]).unwrap()).unwrap();
         assert!(!read_only.contains("static_select") && read_only.contains("DEVOPS-035 Deploy · in-progress"));
     }
 

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use crate::views::task_line;
 use planbot_domain::plan::{Plan, Status};
 use planbot_domain::standup::Answer;
+use planbot_domain::standup::draft::{Draft, WorkKind};
 use planbot_reply::{Block, Button, Reply, Text};
 use planbot_store::Member;
 
@@ -55,7 +56,14 @@ fn write_button(day: NaiveDate, label: &str) -> Block {
 
 /// The morning DM: the day, when the summary goes out in their time, their
 /// open tasks, and the button.
-pub fn prompt(plan: &Plan, day: NaiveDate, tasks: &[usize], summary_at: DateTime<Utc>, tz: Tz) -> Reply {
+pub fn prompt(
+    plan: &Plan,
+    day: NaiveDate,
+    tasks: &[usize],
+    summary_at: DateTime<Utc>,
+    tz: Tz,
+    draft: Option<&Draft>,
+) -> Reply {
     let mut blocks = vec![
         Block::Heading(Text::plain(format!("Standup · {}", day_label(day)))),
         Block::Paragraph(Text::plain(format!(
@@ -67,9 +75,50 @@ pub fn prompt(plan: &Plan, day: NaiveDate, tasks: &[usize], summary_at: DateTime
         let items = tasks.iter().map(|position| task_line(plan, *position)).collect();
         blocks.push(Block::list(Some(Text::bold("Your open tasks")), items));
     }
+    if let Some(draft) = draft {
+        blocks.extend(draft_blocks(draft));
+    }
     blocks.push(write_button(day, "Write update"));
     blocks.push(Block::Note(Text::plain("Or just reply to this message.")));
     Reply::new(blocks)
+}
+
+/// The draft in the prompt: each piece of work with its link, then a
+/// "mark completed?" button for each task a merged pull request closes.
+fn draft_blocks(draft: &Draft) -> Vec<Block> {
+    let items = draft
+        .lines
+        .iter()
+        .map(|line| {
+            let lead = match line.kind {
+                WorkKind::Commit => "commit ",
+                WorkKind::Merged => "merged ",
+                WorkKind::FailingChecks => "checks failing on ",
+                WorkKind::PlanChange => "plan: ",
+            };
+            let text = Text::plain(lead);
+            if line.url.is_empty() { text.and_plain(&line.text) } else { text.and_link(&line.url, &line.text) }
+        })
+        .collect();
+    let mut blocks = vec![Block::list(Some(Text::bold("Drafted from your work since your last update")), items)];
+    if !draft.closes.is_empty() {
+        blocks.push(Block::Buttons(
+            draft
+                .closes
+                .iter()
+                .map(|id| Button {
+                    label: format!("Mark {id} completed?"),
+                    action_id: APPLY_MENTIONED,
+                    value: format!("{id} completed"),
+                    primary: false,
+                })
+                .collect(),
+        ));
+    }
+    blocks.push(Block::Note(Text::plain(
+        "Write update starts with this draft; edit it and send. Nothing is posted, and no task changes, without your click.",
+    )));
+    blocks
 }
 
 pub fn reminder(day: NaiveDate, summary_at: DateTime<Utc>, tz: Tz) -> Reply {

@@ -6,6 +6,7 @@
 
 mod answers;
 pub mod commands;
+mod drafts;
 pub mod forms;
 pub mod messages;
 pub mod nudges;

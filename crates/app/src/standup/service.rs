@@ -22,7 +22,7 @@ use planbot_domain::people::SlackUserId;
 use planbot_domain::standup::Calendar;
 use planbot_domain::standup::StandupConfig;
 use planbot_slack::web::{SlackWeb, SlackWebError};
-use planbot_source::LivePlan;
+use planbot_source::{LivePlan, RepoActivity};
 use planbot_store::{JobKey, JobKind, Member, Store, StoreError};
 
 /// Slack profiles (time zone, name) are fetched again after a day.
@@ -107,6 +107,12 @@ pub struct Standups {
     fan_out: usize,
     /// Working days a blocker may stand still before its nudge (0: never).
     pub(crate) nudge_after: u32,
+    /// The plan repository's activity, for drafts (GitHub plans only).
+    pub(crate) activity: Option<Arc<dyn RepoActivity>>,
+    /// This round's read of that activity, shared by every prompt.
+    pub(crate) round: tokio::sync::Mutex<super::drafts::RoundActivity>,
+    /// Each person's draft for a day, for their Write update form.
+    pub(crate) drafted: std::sync::Mutex<std::collections::HashMap<(NaiveDate, SlackUserId), String>>,
     /// Set on shutdown: sends in flight finish, no new ones start.
     stopping: AtomicBool,
     wake: Notify,
@@ -131,6 +137,9 @@ impl Standups {
             committer: None,
             fan_out: DEFAULT_FAN_OUT,
             nudge_after: crate::blockers::DEFAULT_NUDGE_AFTER,
+            activity: None,
+            round: tokio::sync::Mutex::new(None),
+            drafted: std::sync::Mutex::default(),
             stopping: AtomicBool::new(false),
             wake: Notify::new(),
         }
@@ -144,6 +153,12 @@ impl Standups {
     /// Nudges after `working_days` without a change (`BLOCKER_NUDGE_AFTER`; 0 turns them off).
     pub fn with_nudge_after(mut self, working_days: u32) -> Standups {
         self.nudge_after = working_days;
+        self
+    }
+
+    /// Drafts prompts from the plan repository's commits and pull requests.
+    pub fn with_activity(mut self, activity: Arc<dyn RepoActivity>) -> Standups {
+        self.activity = Some(activity);
         self
     }
 
@@ -402,7 +417,8 @@ impl Standups {
         let roles = self.store.roles_of(&member.user).await?;
         let loaded = self.plan.current();
         let tasks = messages::open_tasks(&loaded.plan, &roles);
-        let reply = messages::prompt(&loaded.plan, day, &tasks, times.summary_at, self.tz_of(member));
+        let draft = self.draft_for(day, member).await?;
+        let reply = messages::prompt(&loaded.plan, day, &tasks, times.summary_at, self.tz_of(member), draft.as_ref());
         let channel = self.dm_channel(member).await?;
         let posted = self.slack()?.post(&channel, &reply, None).await?;
         Ok(Outcome::Sent(posted.to_detail()))

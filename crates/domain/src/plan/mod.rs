@@ -261,6 +261,21 @@ impl Plan {
     }
 
     /// Position of a task in `tasks()`; the first row wins for duplicated ids.
+    /// The plan's tasks named in running text, in order, each once: in a
+    /// sentence (`fixes DEVOPS-035.`), a branch (`feature/devops-035-deploy`)
+    /// or a Markdown id (`T5`). A word is an id when it starts after a
+    /// non-alphanumeric character and is letters, a dash or not, digits.
+    pub fn tasks_named_in(&self, text: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        for candidate in id_candidates(text) {
+            let Ok(id) = candidate.parse::<TaskId>() else { continue };
+            if let Some(position) = self.position(&id).filter(|p| !found.contains(p)) {
+                found.push(position);
+            }
+        }
+        found
+    }
+
     pub fn position(&self, id: &TaskId) -> Option<usize> {
         self.index.get(&self.tasks, id.as_str())
     }
@@ -359,6 +374,35 @@ pub(crate) fn plan_of(rows: &[&str]) -> Plan {
     Plan::parse(csv, None).expect("test plan parses")
 }
 
+/// Every `LETTERS-DIGITS` or `LETTERSDIGITS` run in `text` that starts
+/// a word; the digits end it.
+fn id_candidates(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let start = at;
+            let starts_word = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            let letters = bytes[start..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            if !starts_word || letters == 0 {
+                at += 1;
+                continue;
+            }
+            let mut end = start + letters;
+            if bytes.get(end) == Some(&b'-') {
+                end += 1;
+            }
+            let digits = bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count();
+            at = start + letters.max(1);
+            if digits > 0 {
+                at = end + digits;
+                return Some(&text[start..end + digits]);
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +447,15 @@ Task 2 — Next\n\n- ID: T2\n- Owner (R/A): backend / data\n- Dependencies: Task
 
     fn plan_with_notes(notes: &str) -> Plan {
         plan(&[&format!("FE-004,p,Login,frontend,blocked,high,,6,,,,{notes},")])
+    }
+
+    #[test]
+    fn task_ids_are_found_in_sentences_and_branch_names() {
+        let plan = plan(&["DEVOPS-035,p,Deploy,devops,todo,high,,6,,,,,", "T5,p,Tests,qa,todo,high,,1,,,,,"]);
+        assert_eq!(plan.tasks_named_in("fixes DEVOPS-035. Also t5"), [0, 1]);
+        assert_eq!(plan.tasks_named_in("feature/devops-035-deploy"), [0]);
+        assert!(plan.tasks_named_in("XDEVOPS-035 or DEVOPS-0350 or ST5").is_empty());
+        assert_eq!(plan.tasks_named_in("T5 T5 DEVOPS-035"), [1, 0]);
     }
 
     #[test]

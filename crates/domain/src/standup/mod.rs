@@ -1,10 +1,12 @@
 //! The standup's rules: its settings (days, times, questions), each
 //! person's calendar (when they are asked, inside which answer window),
-//! and what an answer says (blockers, status words naming tasks).
+//! what an answer says (blockers, status words naming tasks), and the
+//! update drafted from a person's commits and pull requests (`draft`).
 
 mod answer;
 mod calendar;
 mod config;
+pub mod draft;
 
 pub use answer::{Answer, AnswerSource, MentionedChange, Response, mentioned_changes};
 pub use calendar::{Calendar, resolve_local};
