@@ -11,12 +11,13 @@ use crate::writeback::PlanWriter;
 
 /// The bot scopes the manifest asks for (`planbot doctor` checks the
 /// granted ones cover them).
-pub const BOT_SCOPES: [&str; 11] = [
+pub const BOT_SCOPES: [&str; 12] = [
     "commands",
     "chat:write",
     "im:write",
     "im:history",
     "users:read",
+    "users:read.email",
     "channels:history",
     "groups:history",
     "channels:read",

@@ -17,6 +17,7 @@ const ANA: &str = "U0ANA0001";
 const BEN: &str = "U0BEN0002";
 const CHEN: &str = "U0CHE0003";
 const DEVI: &str = "U0DEV0004";
+const EMA: &str = "U0EMA0005";
 
 fn commit(sha: &str, message: &str, login: Option<&str>, date: &str) -> WorkCommit {
     WorkCommit {
@@ -48,6 +49,10 @@ async fn busy_week() -> FakeGitHub {
     github.add_work_commit(commit("b2", "fix a typo in the README", Some("zed"), "2025-10-24T11:00:00Z"));
     github.add_work_commit(commit("c3", "DEVOPS-035 heroku config vars", None, "2025-10-25T09:00:00Z"));
     github.add_work_commit(commit("d4", "AUTH-005 old spike", Some("ana-gh"), "2025-10-10T09:00:00Z"));
+    // Chen never linked GitHub; his commit's e-mail is his Slack profile's.
+    let mut chens = commit("e5", "ops dashboards: p95 panel", None, "2025-10-26T08:00:00Z");
+    chens.email = "chen@autorisen.example".into();
+    github.add_work_commit(chens);
     github.add_pull(pull(
         42,
         "Security hardening, closes AUTH-005",
@@ -90,7 +95,7 @@ async fn a_week_of_work_drafts_each_linked_persons_prompt_from_one_read(store: A
     github.clear_requests();
 
     // All seven are asked for Monday by now (New York and Auckland inside
-    // its answer window); four have linked GitHub or not.
+    // its answer window).
     assert_eq!(team.tick_at("2025-10-27T09:00:00Z").await.prompts, 7);
 
     let ana = text_of(&team.dms_to(ANA)[0]);
@@ -110,7 +115,9 @@ async fn a_week_of_work_drafts_each_linked_persons_prompt_from_one_read(store: A
     let devi = text_of(&team.dms_to(DEVI)[0]);
     assert!(devi.contains("c3c3c3c DEVOPS-035 heroku config vars"), "{devi}");
     let chen = text_of(&team.dms_to(CHEN)[0]);
-    assert!(!chen.contains("Drafted"), "no link, the plain prompt: {chen}");
+    assert!(chen.contains("e5e5e5e ops dashboards: p95 panel"), "matched by his profile's e-mail: {chen}");
+    let ema = text_of(&team.dms_to(EMA)[0]);
+    assert!(!ema.contains("Drafted"), "no link and no work under her e-mail: the plain prompt: {ema}");
 
     // One read for everyone: a page of commits, of merged and of open pull
     // requests, and the checks of the one open pull request naming a task.

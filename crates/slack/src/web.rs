@@ -93,6 +93,8 @@ pub struct Profile {
     /// IANA time zone name (`Africa/Johannesburg`).
     pub tz: Option<String>,
     pub is_bot: bool,
+    /// Only with the `users:read.email` scope.
+    pub email: Option<String>,
 }
 
 #[derive(Clone)]
@@ -228,7 +230,8 @@ impl SlackWeb {
         let user = answer.user;
         let display = user.profile.as_ref().and_then(|p| p.display_name.clone()).filter(|n| !n.trim().is_empty());
         let name = display.or(user.real_name.clone()).or(user.name.clone());
-        Ok(Profile { name, tz: user.tz, is_bot: user.flags.is_bot.unwrap_or(false) })
+        let email = user.profile.as_ref().and_then(|p| p.email.as_ref()).map(|e| e.0.clone());
+        Ok(Profile { name, tz: user.tz, is_bot: user.flags.is_bot.unwrap_or(false), email })
     }
 
     /// Opens a modal; `trigger_id` must be used within 3 s of the click.

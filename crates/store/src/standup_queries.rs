@@ -39,7 +39,8 @@ macro_rules! impl_standup_queries {
                     "SELECT ids.slack_user_id, \
                      CASE WHEN EXISTS (SELECT 1 FROM person_roles r WHERE r.slack_user_id = ids.slack_user_id) \
                      THEN 1 ELSE 0 END AS has_roles, \
-                     m.membership, m.display_name, m.tz, m.profile_checked_at_ms, m.dm_channel, m.away_until \
+                     m.membership, m.display_name, m.tz, m.profile_checked_at_ms, m.dm_channel, m.away_until, \
+                     m.email \
                      FROM (SELECT slack_user_id FROM people UNION SELECT slack_user_id FROM standup_members) ids \
                      LEFT JOIN standup_members m ON m.slack_user_id = ids.slack_user_id \
                      ORDER BY ids.slack_user_id",
@@ -86,6 +87,18 @@ macro_rules! impl_standup_queries {
                 .bind(name)
                 .bind(tz)
                 .bind(now.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn save_email(&self, user: &SlackUserId, email: Option<&str>) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO standup_members (slack_user_id, email) VALUES ($1, $2) \
+                     ON CONFLICT (slack_user_id) DO UPDATE SET email = excluded.email",
+                )
+                .bind(user.as_str())
+                .bind(email)
                 .execute(&self.pool)
                 .await?;
                 Ok(())

@@ -33,6 +33,8 @@ pub struct Member {
     pub dm_channel: Option<String>,
     /// The last day of their leave.
     pub away_until: Option<NaiveDate>,
+    /// Their e-mail, as their Slack profile shows it (with `users:read.email`).
+    pub email: Option<String>,
 }
 
 impl Member {
@@ -177,6 +179,9 @@ pub trait StandupStore: Send + Sync {
 
     async fn save_dm_channel(&self, user: &SlackUserId, channel: &str) -> Result<(), StoreError>;
 
+    /// The e-mail their Slack profile shows (or `None` when it shows none).
+    async fn save_email(&self, user: &SlackUserId, email: Option<&str>) -> Result<(), StoreError>;
+
     async fn set_away(&self, user: &SlackUserId, until: Option<NaiveDate>) -> Result<(), StoreError>;
 
     async fn add_skip_day(&self, day: &SkipDay, by: &SlackUserId) -> Result<(), StoreError>;
@@ -283,6 +288,7 @@ row_type! {
         profile_checked_at_ms: Option<i64>,
         dm_channel: Option<String>,
         away_until: Option<String>,
+        email: Option<String>,
     }
 }
 
@@ -301,6 +307,7 @@ impl MemberRow {
             profile_checked_at: self.profile_checked_at_ms.map(from_ms).transpose()?,
             dm_channel: self.dm_channel,
             away_until: self.away_until.as_deref().map(parse_day).transpose()?,
+            email: self.email,
         })
     }
 }

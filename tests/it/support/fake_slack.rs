@@ -144,6 +144,8 @@ struct User {
     id: String,
     name: String,
     tz: Tz,
+    /// Shown in `profile.email` only to a token with `users:read.email`.
+    email: String,
 }
 
 /// Calls counted in the current fixed window.
@@ -212,7 +214,7 @@ pub struct FakeChannel {
 }
 
 /// Every bot scope planbot's manifest asks for.
-pub const ALL_SCOPES: &str = "commands,chat:write,im:write,im:history,users:read,channels:history,groups:history,\
+pub const ALL_SCOPES: &str = "commands,chat:write,im:write,im:history,users:read,users:read.email,channels:history,groups:history,\
 channels:read,groups:read,app_mentions:read,files:write";
 
 /// `conversations.list` pages hold this many channels (Slack's `limit`
@@ -359,9 +361,11 @@ impl FakeSlack {
 
     /// A workspace member `users.info` knows; `tz` is an IANA name such as
     /// `Africa/Johannesburg`. `name` is also the real and display name.
+    /// A person whose profile e-mail is `name@autorisen.example`, lower case.
     pub fn add_user(&self, id: &str, name: &str, tz: &str) {
         let tz = parse_tz(tz);
-        self.state().users.insert(id.to_owned(), User { id: id.to_owned(), name: name.to_owned(), tz });
+        let email = format!("{}@autorisen.example", name.to_lowercase());
+        self.state().users.insert(id.to_owned(), User { id: id.to_owned(), name: name.to_owned(), tz, email });
     }
 
     /// The user moved to another time zone.
@@ -634,6 +638,10 @@ impl Slack {
         let now = chrono::Utc::now().with_timezone(&user.tz);
         let offset = now.offset();
         let label = offset.abbreviation().filter(|a| a.starts_with(char::is_alphabetic)).unwrap_or(user.tz.name());
+        let mut profile = json!({"display_name": user.name, "real_name": user.name});
+        if self.scopes.iter().any(|s| s == "users:read.email") {
+            profile["email"] = json!(user.email);
+        }
         Ok(json!({"user": {
             "id": user.id,
             "team_id": TEAM_ID,
@@ -644,7 +652,7 @@ impl Slack {
             "tz": user.tz.name(),
             "tz_label": label,
             "tz_offset": offset.fix().local_minus_utc(),
-            "profile": {"display_name": user.name, "real_name": user.name},
+            "profile": profile,
         }}))
     }
 

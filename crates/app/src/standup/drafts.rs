@@ -2,8 +2,10 @@
 //! start with what the person did since their last answer, from the plan
 //! repository's commits and pull requests (read once per prompt round and
 //! shared by everyone) and the plan changes they made through planbot.
-//! Only people who linked a GitHub login (`/plan iam github:LOGIN`) get
-//! one; nothing is posted until they send.
+//! Only people who linked a GitHub login (`/plan iam github:LOGIN`), or
+//! whose Slack profile shows an e-mail (`users:read.email`), get one:
+//! their work is what they authored under that login or e-mail, and what
+//! names their tasks. Nothing is posted until they send.
 
 use std::sync::Arc;
 
@@ -28,13 +30,16 @@ impl Standups {
     /// The draft for `member`'s prompt on `day`, when they linked GitHub
     /// and did something; kept for their Write update form.
     pub(crate) async fn draft_for(&self, day: NaiveDate, member: &Member) -> Result<Option<Draft>, StandupError> {
-        let Some(login) = self.github_login(&member.user).await? else { return Ok(None) };
+        let logins: Vec<String> = self.github_login(&member.user).await?.into_iter().collect();
+        let emails: Vec<String> = member.email.iter().cloned().collect();
+        if logins.is_empty() && emails.is_empty() {
+            return Ok(None);
+        }
         let Some(activity) = self.round_activity(day).await else { return Ok(None) };
         let since = self.last_answered(&member.user).await?;
         let roles = self.store.roles_of(&member.user).await?;
         let loaded = self.plan.current();
-        let logins = [login];
-        let worker = Worker { logins: &logins, emails: &[], roles: &roles, since };
+        let worker = Worker { logins: &logins, emails: &emails, roles: &roles, since };
         let mut drafted = draft(&loaded.plan, &activity, &worker);
         drafted.lines.extend(self.plan_changes(&member.user, since).await?);
         if drafted.is_empty() {

@@ -304,6 +304,7 @@ mod tests {
             profile_checked_at: None,
             dm_channel: None,
             away_until: None,
+            email: None,
         }
     }
 

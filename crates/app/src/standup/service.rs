@@ -21,7 +21,7 @@ use planbot_domain::clock::Clock;
 use planbot_domain::people::SlackUserId;
 use planbot_domain::standup::Calendar;
 use planbot_domain::standup::StandupConfig;
-use planbot_slack::web::{SlackWeb, SlackWebError};
+use planbot_slack::web::{Profile, SlackWeb, SlackWebError};
 use planbot_source::{LivePlan, RepoActivity};
 use planbot_store::{JobKey, JobKind, Member, Store, StoreError};
 
@@ -345,21 +345,24 @@ impl Standups {
         }
         while let Some(Ok((index, fetched))) = lookups.join_next().await {
             match fetched {
-                Ok((name, tz)) => {
+                Ok(profile) => {
                     let member = &mut roster.members[index];
-                    member.name = name.or(member.name.take());
-                    member.tz = tz.or(member.tz.take());
+                    member.name = profile.name.or(member.name.take());
+                    member.tz = profile.tz.or(member.tz.take());
+                    member.email = profile.email;
                 }
                 Err(error) => tracing::warn!(error = %error, "could not read a Slack profile; using the last known"),
             }
         }
     }
 
-    async fn fetch_profile(&self, user: &SlackUserId) -> Result<(Option<String>, Option<String>), StandupError> {
+    async fn fetch_profile(&self, user: &SlackUserId) -> Result<Profile, StandupError> {
         let profile = self.slack()?.profile(user).await?;
         let now = self.clock.now();
-        self.store.standups().save_profile(user, profile.name.as_deref(), profile.tz.as_deref(), now).await?;
-        Ok((profile.name, profile.tz))
+        let store = self.store.standups();
+        store.save_profile(user, profile.name.as_deref(), profile.tz.as_deref(), now).await?;
+        store.save_email(user, profile.email.as_deref()).await?;
+        Ok(profile)
     }
 
     /// Runs one kind of per-person job for `members`, `fan_out` at a time;
