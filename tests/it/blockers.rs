@@ -67,8 +67,11 @@ async fn a_stalled_blocker_gets_one_nudge_to_whoever_can_move_it(store: Arc<dyn 
     assert!(text.contains("stalled 3 working days") && text.contains("It waits on"), "{text}");
     assert!(text.contains("\"action_id\":\"task_done\"") && text.contains("\"value\":\"AUTH-005\""), "buttons: {text}");
     assert_eq!(all_nudges(&team), 1, "nobody else: Ben owns the blocked task, not what blocks it");
-    // The same day again, and the next: nothing more.
+    // The same day again, on this instance and on a restarted one (the
+    // ledger, not memory, says it was sent), and the next day: nothing more.
     assert_eq!(team.tick_at("2025-10-28T16:00:00Z").await.nudges, 0);
+    let restarted = team.restart().await;
+    assert_eq!(restarted.standups.as_ref().unwrap().tick().await.unwrap().nudges, 0);
     assert_eq!(team.tick_at(&afternoon("2025-10-29")).await.nudges, 0);
     assert_eq!(all_nudges(&team), 1);
 }

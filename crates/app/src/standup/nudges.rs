@@ -59,6 +59,10 @@ impl Standups {
         if self.nudge_after == 0 || !calendar.is_standup_day(today) || now < calendar.summary_at(today) {
             return Ok(0);
         }
+        // A round that went through is not worked out again every tick.
+        if *self.nudged_on.lock().unwrap_or_else(|p| p.into_inner()) == Some(today) {
+            return Ok(0);
+        }
         let report = self.report_for(roster, today).await?;
         let plan = self.plan.current();
         let mut due: BTreeMap<SlackUserId, Vec<(usize, JobKey)>> = BTreeMap::new();
@@ -83,6 +87,7 @@ impl Standups {
                 sent += 1;
             }
         }
+        *self.nudged_on.lock().unwrap_or_else(|p| p.into_inner()) = Some(today);
         Ok(sent)
     }
 

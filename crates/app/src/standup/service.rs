@@ -107,6 +107,8 @@ pub struct Standups {
     fan_out: usize,
     /// Working days a blocker may stand still before its nudge (0: never).
     pub(crate) nudge_after: u32,
+    /// The day this instance's nudge round last went through.
+    pub(crate) nudged_on: std::sync::Mutex<Option<NaiveDate>>,
     /// The plan repository's activity, for drafts (GitHub plans only).
     pub(crate) activity: Option<Arc<dyn RepoActivity>>,
     /// This round's read of that activity, shared by every prompt.
@@ -137,6 +139,7 @@ impl Standups {
             committer: None,
             fan_out: DEFAULT_FAN_OUT,
             nudge_after: crate::blockers::DEFAULT_NUDGE_AFTER,
+            nudged_on: std::sync::Mutex::new(None),
             activity: None,
             round: tokio::sync::Mutex::new(None),
             drafted: std::sync::Mutex::default(),
