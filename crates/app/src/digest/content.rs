@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use super::chart::ChartData;
 use crate::blockers::BlockerReport;
 use crate::views::task_line;
-use planbot_domain::plan::{Plan, Priority, Status, TaskId};
+use planbot_domain::plan::{Milestone, Plan, Priority, Status, TaskId};
 use planbot_reply::{Block, Chart, ColumnKind, Reply, Table, Text};
 
 /// The chart covers eight weeks.
@@ -187,7 +187,8 @@ fn plural_days(days: i64) -> String {
 }
 
 /// One row per blocked task: how long, on what, who to ask; whether it is
-/// new since last week when a snapshot of last week allows telling.
+/// new since last week when a snapshot of last week allows telling, and
+/// whether it stalled when the standup's blocker report is at hand.
 fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool, report: Option<&BlockerReport>) -> Option<Table> {
     if blocked.is_empty() {
         return None;
@@ -204,64 +205,66 @@ fn blocked_table(plan: &Plan, blocked: &[Blocked], compared: bool, report: Optio
         columns.push(words("Stalled"));
     }
     columns.extend([words("Waits on"), words("Ask")]);
-    let rows = ordered
-        .iter()
-        .map(|b| {
-            let task = &plan.tasks()[b.position];
-            let mut row = vec![
-                task.id.to_string(),
-                task.title().to_owned(),
-                task.owner().to_owned(),
-                b.days.map(plural_days).unwrap_or_default(),
-            ];
-            if compared {
-                row.push(if b.new { "newly blocked" } else { "still blocked" }.to_owned());
-            }
-            let known = report.and_then(|r| r.row(b.position));
-            if report.is_some() {
-                let stalled = known.and_then(|k| k.stall.as_ref());
-                row.push(stalled.map(|s| format!("{} working days", s.working_days)).unwrap_or_default());
-            }
-            row.push(plan.unmet_dependencies(b.position).join(", "));
-            let people: Vec<&str> = known.map(|k| k.ask.iter().map(|u| u.name.as_str()).collect()).unwrap_or_default();
-            row.push(if people.is_empty() { plan.who_can_unblock(b.position).join(", ") } else { people.join(", ") });
-            row
-        })
-        .collect();
+    let rows = ordered.into_iter().map(|b| blocked_row(plan, b, compared, report)).collect();
     Some(Table::new(Some(Text::bold(format!("Blocked ({})", blocked.len()))), columns, rows))
 }
 
-/// Open milestones past their target or due within 14 days, most urgent
-/// first. Every one past its target is listed, however long ago: a
-/// milestone nobody closed is news every week until someone does.
-fn milestone_table(plan: &Plan, today: NaiveDate) -> Option<Table> {
-    let mut urgent: Vec<(i64, Vec<String>)> = plan
-        .milestones()
+/// The cells of `blocked_table`'s columns for one task.
+fn blocked_row(plan: &Plan, blocked: &Blocked, compared: bool, report: Option<&BlockerReport>) -> Vec<String> {
+    let task = &plan.tasks()[blocked.position];
+    let mut row = vec![
+        task.id.to_string(),
+        task.title().to_owned(),
+        task.owner().to_owned(),
+        blocked.days.map(plural_days).unwrap_or_default(),
+    ];
+    if compared {
+        row.push(if blocked.new { "newly blocked" } else { "still blocked" }.to_owned());
+    }
+    let known = report.and_then(|r| r.row(blocked.position));
+    if report.is_some() {
+        let stalled = known.and_then(|k| k.stall.as_ref());
+        row.push(stalled.map(|s| format!("{} working days", s.working_days)).unwrap_or_default());
+    }
+    row.push(plan.unmet_dependencies(blocked.position).join(", "));
+    let people: Vec<&str> = known.map(|k| k.ask.iter().map(|u| u.name.as_str()).collect()).unwrap_or_default();
+    row.push(if people.is_empty() { plan.who_can_unblock(blocked.position).join(", ") } else { people.join(", ") });
+    row
+}
+
+/// Open milestones past their target or due within 14 days, with their
+/// days left (negative: overdue). Every one past its target counts,
+/// however long ago: a milestone nobody closed is news every week until
+/// someone does.
+fn urgent_milestones(plan: &Plan, today: NaiveDate) -> impl Iterator<Item = (&Milestone, i64)> {
+    plan.milestones()
         .iter()
         .filter(|m| m.done.is_none())
-        .filter_map(|milestone| {
-            let left = milestone.days_left(today).filter(|left| *left <= DUE_SOON_DAYS)?;
-            let target = milestone.target.map(|t| t.to_string()).unwrap_or_default();
-            Some((left, vec![milestone.id.clone(), milestone.title.clone(), target, milestone.standing(today)]))
-        })
-        .collect();
+        .filter_map(move |m| m.days_left(today).filter(|left| *left <= DUE_SOON_DAYS).map(|left| (m, left)))
+}
+
+/// The urgent milestones, most urgent first.
+fn milestone_table(plan: &Plan, today: NaiveDate) -> Option<Table> {
+    let mut urgent: Vec<(&Milestone, i64)> = urgent_milestones(plan, today).collect();
     if urgent.is_empty() {
         return None;
     }
-    urgent.sort_by_key(|(left, _)| *left);
+    urgent.sort_by_key(|(_, left)| *left);
     let columns = ["Milestone", "Title", "Target", "Standing"].map(|label| (label.to_owned(), ColumnKind::Words));
-    let rows = urgent.into_iter().map(|(_, row)| row).collect();
+    let rows = urgent
+        .into_iter()
+        .map(|(m, _)| {
+            let target = m.target.map(|t| t.to_string()).unwrap_or_default();
+            vec![m.id.clone(), m.title.clone(), target, m.standing(today)]
+        })
+        .collect();
     Some(Table::new(Some(Text::bold("Milestones overdue or due in the next 14 days")), columns.to_vec(), rows))
 }
 
 /// What waits in the thread, so the channel message says it.
 fn thread_pointer(blocked: &[Blocked], plan: &Plan, today: NaiveDate) -> Option<Block> {
     let new = blocked.iter().filter(|b| b.new).count();
-    let milestones = plan
-        .milestones()
-        .iter()
-        .filter(|m| m.done.is_none() && m.days_left(today).is_some_and(|left| left <= DUE_SOON_DAYS))
-        .count();
+    let milestones = urgent_milestones(plan, today).count();
     let mut parts = Vec::new();
     if !blocked.is_empty() {
         let new = if new > 0 { format!(" ({new} newly)") } else { String::new() };
@@ -305,8 +308,8 @@ fn trend_block(plan: &Plan, today: NaiveDate, history: &[Snapshot], has_trend: b
     Block::Chart(Chart::new(CHART_TITLE, points, series, ("Week", "Open tasks")))
 }
 
-/// The counts on each of the last eight Mondays-or-whatever-today-is
-/// (the newest snapshot on or before each), then today's from the plan;
+/// The counts one, two, … eight weeks before today (each from the newest
+/// snapshot of the week up to that day), then today's from the plan;
 /// weeks before the first snapshot are left out.
 fn weekly_counts(plan: &Plan, today: NaiveDate, history: &[Snapshot]) -> Vec<(NaiveDate, HashMap<Status, u32>)> {
     let weeks = HISTORY_DAYS / 7;
