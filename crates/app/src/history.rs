@@ -4,9 +4,16 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
 use planbot_domain::plan::{Plan, Status};
+use planbot_store::{Store, StoreError};
+
+/// The snapshots kept for the `days` days before `today`, oldest first.
+pub async fn snapshots_before(store: &dyn Store, today: NaiveDate, days: i64) -> Result<Vec<Snapshot>, StoreError> {
+    let kept = store.standups().plan_snapshots(today - Duration::days(days), today).await?;
+    Ok(kept.into_iter().filter(|(day, _)| *day < today).map(|(day, text)| Snapshot { day, text }).collect())
+}
 
 /// The plan's statuses on one day, as stored: one `ID code` line per task.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -147,8 +147,8 @@ pub trait Store: Send + Sync + 'static {
     /// Links (or, with `None`, unlinks) a person's GitHub login.
     async fn link_github(&self, user: &SlackUserId, login: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError>;
 
-    /// Every linked GitHub login, by person.
-    async fn github_logins(&self) -> Result<Vec<(SlackUserId, String)>, StoreError>;
+    /// The GitHub login a person linked, if any.
+    async fn github_login(&self, user: &SlackUserId) -> Result<Option<String>, StoreError>;
 
     /// Everyone who claimed a role (case-insensitive), by user id.
     async fn people_with_role(&self, role: &str) -> Result<Vec<SlackUserId>, StoreError>;

@@ -134,14 +134,15 @@ macro_rules! impl_store_queries {
                 Ok(())
             }
 
-            async fn github_logins(
+            async fn github_login(
                 &self,
-            ) -> Result<Vec<(::planbot_domain::people::SlackUserId, String)>, $crate::StoreError> {
-                let rows: Vec<(String, String)> =
-                    sqlx::query_as("SELECT slack_user_id, login FROM github_logins ORDER BY slack_user_id")
-                        .fetch_all(&self.pool)
-                        .await?;
-                rows.into_iter().map(|(id, login)| Ok(($crate::shared::parse_user(&id)?, login))).collect()
+                user: &::planbot_domain::people::SlackUserId,
+            ) -> Result<Option<String>, $crate::StoreError> {
+                let login = sqlx::query_scalar("SELECT login FROM github_logins WHERE slack_user_id = $1")
+                    .bind(user.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(login)
             }
 
             async fn people_with_role(

@@ -12,8 +12,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::chart::{ChartError, render_png};
-use super::content::{CHART_TITLE, Digest, HISTORY_DAYS, Snapshot, WeekFacts, build, snapshot_text};
+use super::content::{CHART_TITLE, Digest, HISTORY_DAYS, WeekFacts, build, snapshot_text};
 use super::schedule::DigestSchedule;
+use crate::history::snapshots_before;
 use crate::jobs::{Outcome, run_once};
 use crate::standup::Standups;
 use planbot_domain::clock::Clock;
@@ -170,15 +171,7 @@ impl Digests {
 
     /// The digest as it would read now for `week`.
     pub async fn build(&self, week: NaiveDate, late: bool) -> Result<Digest, DigestError> {
-        let history: Vec<Snapshot> = self
-            .store
-            .standups()
-            .plan_snapshots(week - Duration::days(HISTORY_DAYS), week)
-            .await?
-            .into_iter()
-            .filter(|(day, _)| *day < week)
-            .map(|(day, text)| Snapshot { day, text })
-            .collect();
+        let history = snapshots_before(self.store.as_ref(), week, HISTORY_DAYS).await?;
         let facts = self.facts(week).await?;
         Ok(build(&self.plan.current().plan, week, &history, &facts, late))
     }

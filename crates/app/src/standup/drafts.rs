@@ -30,7 +30,7 @@ impl Standups {
     /// The draft for `member`'s prompt on `day`, when they linked GitHub
     /// and did something; kept for their Write update form.
     pub(crate) async fn draft_for(&self, day: NaiveDate, member: &Member) -> Result<Option<Draft>, StandupError> {
-        let logins: Vec<String> = self.github_login(&member.user).await?.into_iter().collect();
+        let logins: Vec<String> = self.store.github_login(&member.user).await?.into_iter().collect();
         let emails: Vec<String> = member.email.iter().cloned().collect();
         if logins.is_empty() && emails.is_empty() {
             return Ok(None);
@@ -47,11 +47,6 @@ impl Standups {
         }
         self.keep_draft(day, &member.user, drafted.as_text());
         Ok(Some(drafted))
-    }
-
-    async fn github_login(&self, user: &SlackUserId) -> Result<Option<String>, StandupError> {
-        let logins = self.store.github_logins().await?;
-        Ok(logins.into_iter().find(|(linked, _)| linked == user).map(|(_, login)| login))
     }
 
     /// One read of the repository per standup day, whoever asks first;

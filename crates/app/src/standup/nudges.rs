@@ -10,11 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::service::{Outcome, Roster, StandupError, Standups};
 use crate::blockers::{BlockerReport, BlockerRow, HISTORY_DAYS, blocked_tasks, stall, unblockers};
-use crate::history::Snapshot;
+use crate::history::snapshots_before;
 use crate::jobs::{JOB_LEASE, RETRY_AFTER};
 use crate::views::{actions_for, task_line};
 use planbot_domain::people::SlackUserId;
@@ -32,14 +32,7 @@ impl Standups {
 
     pub(crate) async fn report_for(&self, roster: &Roster, today: NaiveDate) -> Result<BlockerReport, StandupError> {
         let loaded = self.plan.current();
-        let history: Vec<Snapshot> = self
-            .store
-            .standups()
-            .plan_snapshots(today - Duration::days(HISTORY_DAYS), today)
-            .await?
-            .into_iter()
-            .map(|(day, text)| Snapshot { day, text })
-            .collect();
+        let history = snapshots_before(self.store.as_ref(), today, HISTORY_DAYS).await?;
         let calendar = roster.calendar(self.team_tz);
         let mut rows = Vec::new();
         for blocked in blocked_tasks(&loaded.plan, &history, today) {
