@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::history::Snapshot;
+use crate::views::plural;
 use planbot_domain::people::{Named, SlackUserId, named_in};
 use planbot_domain::plan::{Plan, Status};
 use planbot_domain::standup::Calendar;
@@ -174,12 +175,11 @@ impl BlockerReport {
     /// plain text: reading about a blocker pings no one.
     pub fn note(&self, position: usize) -> String {
         let Some(row) = self.row(position) else { return String::new() };
-        let plural = |days: i64| if days == 1 { "" } else { "s" };
         let mut note = match (row.blocked.days(self.today), row.blocked.since, self.history_from) {
             (Some(days), Some(since), Some(first)) if since == first => {
-                format!(" · blocked at least {days} day{} (planbot's history starts {first})", plural(days))
+                format!(" · blocked at least {} (planbot's history starts {first})", plural(days, "day"))
             }
-            (Some(days), Some(since), _) => format!(" · blocked {days} day{} (since {since})", plural(days)),
+            (Some(days), Some(since), _) => format!(" · blocked {} (since {since})", plural(days, "day")),
             (_, _, None) => " · blocked (how long is not known yet: planbot's daily history starts today)".to_owned(),
             _ => " · blocked since today".to_owned(),
         };

@@ -5,6 +5,11 @@
 use planbot_domain::plan::{Plan, Status, Task};
 use planbot_reply::{Block, Button, Text};
 
+/// `1 day`, `3 days`: a count and its word, plural when it is not one.
+pub fn plural<N: Copy + std::fmt::Display + PartialEq + From<u8>>(count: N, word: &str) -> String {
+    if count == N::from(1) { format!("{count} {word}") } else { format!("{count} {word}s") }
+}
+
 /// One task as a list line: status, id, title, owner, status word.
 pub fn task_line(plan: &Plan, position: usize) -> Text {
     let task = &plan.tasks()[position];

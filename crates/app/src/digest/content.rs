@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::chart::ChartData;
 use crate::blockers::BlockerReport;
-use crate::views::task_line;
+use crate::views::{plural, task_line};
 use planbot_domain::plan::{Milestone, Plan, Priority, Status, TaskId};
 use planbot_reply::{Block, Chart, ColumnKind, Reply, Table, Text};
 
@@ -182,10 +182,6 @@ fn blocked_tasks(plan: &Plan, today: NaiveDate, history: &[Snapshot], week_ago: 
         .collect()
 }
 
-fn plural_days(days: i64) -> String {
-    format!("{days} day{}", if days == 1 { "" } else { "s" })
-}
-
 /// One row per blocked task: how long, on what, who to ask; whether it is
 /// new since last week when a snapshot of last week allows telling, and
 /// whether it stalled when the standup's blocker report is at hand.
@@ -216,7 +212,7 @@ fn blocked_row(plan: &Plan, blocked: &Blocked, compared: bool, report: Option<&B
         task.id.to_string(),
         task.title().to_owned(),
         task.owner().to_owned(),
-        blocked.days.map(plural_days).unwrap_or_default(),
+        blocked.days.map(|days| plural(days, "day")).unwrap_or_default(),
     ];
     if compared {
         row.push(if blocked.new { "newly blocked" } else { "still blocked" }.to_owned());
@@ -271,7 +267,7 @@ fn thread_pointer(blocked: &[Blocked], plan: &Plan, today: NaiveDate) -> Option<
         parts.push(format!("{} blocked{new}", blocked.len()));
     }
     if milestones > 0 {
-        parts.push(format!("{milestones} milestone{} overdue or due soon", if milestones == 1 { "" } else { "s" }));
+        parts.push(format!("{} overdue or due soon", plural(milestones, "milestone")));
     }
     (!parts.is_empty())
         .then(|| Block::Paragraph(Text::plain(format!("{}: the tables are in the thread.", parts.join(" and ")))))
@@ -290,7 +286,7 @@ fn trend_block(plan: &Plan, today: NaiveDate, history: &[Snapshot], has_trend: b
         let since = if kept == 0 {
             "planbot keeps a daily snapshot of the plan's statuses from today".to_owned()
         } else {
-            format!("planbot has kept the plan's statuses for {} so far", plural_days(kept))
+            format!("planbot has kept the plan's statuses for {} so far", plural(kept, "day"))
         };
         return Block::Note(Text::plain(format!(
             "Trend: under a week of history ({since}); the chart of open tasks starts once there is a week."

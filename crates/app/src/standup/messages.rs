@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::views::task_line;
+use crate::views::{plural, task_line};
 use planbot_domain::plan::{Plan, Status};
 use planbot_domain::standup::Answer;
 use planbot_domain::standup::draft::{Draft, WorkKind};
@@ -275,10 +275,6 @@ pub fn thread_reply(name: &str, answer: &Answer, late: bool) -> Reply {
         blocks.push(Block::Paragraph(Text::bold(&response.question).and_plain("\n").and_plain(response.text.trim())));
     }
     Reply::new(blocks)
-}
-
-pub fn plural(count: usize, word: &str) -> String {
-    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
 }
 
 #[cfg(test)]
