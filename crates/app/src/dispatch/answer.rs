@@ -188,11 +188,7 @@ impl App {
         let store = self.store.as_ref();
         let user = caller.map(|c| c.user);
         let reply = match &request.command {
-            Command::IAm(names) => {
-                // Who can unblock what is part of kept answers (`blockers`).
-                self.answers.clear();
-                people::iam(&ctx, store, user, names).await?
-            }
+            Command::IAm(names) => people::iam(&ctx, store, user, names).await?,
             Command::Mine => people::mine(&ctx, store, user).await?,
             Command::Edit { tasks, action } => edits::edit(&ctx, store, caller, tasks, action).await?,
             Command::CloseMilestone(id) => edits::close_milestone(&ctx, store, caller, id).await?,
@@ -230,6 +226,12 @@ impl App {
             Command::Lint => lists::lint(&ctx),
             Command::Unknown { typed, hint } => help::help(&ctx, Some((typed, *hint))),
         };
+        if !request.command.answered_from_memory() {
+            // Kept answers may read what this command could have written
+            // (roles, holidays, leave: `blockers` names people and counts
+            // working days), and the plan version does not show it.
+            self.answers.clear();
+        }
         Ok(reply.with_visibility(request.visibility))
     }
 

@@ -1,6 +1,8 @@
-//! Answers to plan questions are pure functions of (plan version,
-//! question, day): each is computed and rendered for Slack once, then
-//! served from here until the plan or the day changes.
+//! Answers to plan questions are functions of (plan version, question,
+//! day) and of what planbot keeps that only commands change (roles,
+//! holidays, leave: `blockers` names people and counts working days):
+//! each is computed and rendered for Slack once, then served from here
+//! until the plan or the day changes, or a command that may write runs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -53,7 +55,7 @@ impl AnswerCache {
     }
 
     /// Forgets every kept answer (a change they read that the plan
-    /// version does not show: who holds which role).
+    /// version does not show).
     pub fn clear(&self) {
         let mut answers = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *answers = Answers::default();
